@@ -1,0 +1,122 @@
+// The codebook: the vocabulary of hypertokens plus every setting that changes
+// how text is encoded. It alone determines behaviour: the encoder and decoder
+// are rebuilt from it, and a stream names the codebook it was made with by ID.
+// File layout: docs/FORMAT.md ("Codebook").
+//
+// Invariants (checked by Create and Parse):
+//   - ids 0..255 are the byte tokens, id b spelling the single byte b, so any
+//     byte sequence can be encoded;
+//   - every other piece has 1..kMaxPieceBytes bytes; normal pieces are unique
+//     and at least 2 bytes long (1-byte spellings are the byte tokens);
+//   - special pieces are unique among themselves.
+//
+//   HT_ASSIGN_OR_RETURN(Codebook cb, Codebook::Parse(file_bytes));
+//   std::string again = cb.Serialize();  // == file_bytes
+#ifndef HYPERTOK_CODEBOOK_H_
+#define HYPERTOK_CODEBOOK_H_
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "hypertok/scene.h"
+#include "hypertok/status.h"
+
+namespace hypertok {
+
+enum class PieceKind : uint8_t {
+  kByte = 0,     // one raw byte (ids 0..255)
+  kNormal = 1,   // a learned piece matched in text
+  kSpecial = 2,  // a control token, never produced from text by default
+};
+
+struct Piece {
+  std::string bytes;
+  PieceKind kind = PieceKind::kNormal;
+  friend bool operator==(const Piece&, const Piece&) = default;
+};
+
+// A sample text and the ids it must encode to. Stored in the codebook by the
+// trainer and re-checked every time an Encoder is built from it.
+struct SelfTest {
+  std::string input;
+  std::vector<uint32_t> expected;
+  friend bool operator==(const SelfTest&, const SelfTest&) = default;
+};
+
+// One section as found in a file, for `hypertok inspect`.
+struct SectionInfo {
+  std::string tag;
+  bool required = false;
+  uint64_t offset = 0;
+  uint64_t length = 0;
+};
+
+class Codebook {
+ public:
+  static constexpr uint16_t kFormatMajor = 1;
+  static constexpr uint16_t kFormatMinor = 0;
+  static constexpr size_t kMaxPieceBytes = 1024;
+  static constexpr size_t kMaxVocabSize = size_t{1} << 24;
+  static constexpr size_t kMaxSelfTests = 64;
+  static constexpr size_t kMaxSelfTestBytes = size_t{1} << 16;
+  static constexpr size_t kMaxMetadataEntries = 256;
+  static constexpr size_t kMaxFileBytes = size_t{1} << 30;
+
+  // Builds a codebook from a vocabulary whose first 256 entries must be the
+  // byte tokens (see BytePieces()). Metadata is free-form key → value text
+  // (tool version, training settings, input checksum); `scene` is the
+  // default scene mode for encoding.
+  static StatusOr<Codebook> Create(std::vector<Piece> pieces, SceneMode scene,
+                                   std::map<std::string, std::string> metadata,
+                                   std::vector<SelfTest> self_tests = {});
+  // Parses and validates a codebook file: magic, version, checksum, every
+  // length against what remains, every invariant above. Self-tests are
+  // checked when an Encoder is built (encoder.h), not here.
+  static StatusOr<Codebook> Parse(std::string_view file);
+  static StatusOr<Codebook> Load(const std::string& path);
+
+  // The 256 byte tokens, in id order.
+  static std::vector<Piece> BytePieces();
+
+  // Canonical bytes: Parse(Serialize()) == *this and Serialize(Parse(f)) == f
+  // for every file this version wrote.
+  std::string Serialize() const;
+
+  // XXH3-64 of the vocabulary section: equal IDs mean identical id → bytes
+  // mappings, which is all a decoder needs.
+  uint64_t id() const { return id_; }
+  size_t size() const { return pieces_.size(); }
+  const Piece& piece(uint32_t id) const { return pieces_[id]; }
+  const std::vector<Piece>& pieces() const { return pieces_; }
+  SceneMode scene_mode() const { return scene_; }
+  const std::map<std::string, std::string>& metadata() const { return metadata_; }
+  const std::vector<SelfTest>& self_tests() const { return self_tests_; }
+  void set_self_tests(std::vector<SelfTest> t) { self_tests_ = std::move(t); }
+  // Sections of the file this codebook was parsed from (empty if created).
+  const std::vector<SectionInfo>& sections() const { return sections_; }
+  uint16_t format_minor() const { return format_minor_; }
+
+ private:
+  Codebook() = default;
+  static Status Validate(const std::vector<Piece>& pieces);
+  std::string SerializeVocab() const;
+
+  std::vector<Piece> pieces_;
+  SceneMode scene_ = SceneMode::kParagraph;
+  std::map<std::string, std::string> metadata_;
+  std::vector<SelfTest> self_tests_;
+  std::vector<SectionInfo> sections_;
+  uint64_t id_ = 0;
+  uint16_t format_minor_ = kFormatMinor;
+};
+
+// Detects a hypertok file by its magic: kCodebook, kStream or kUnknown.
+enum class FileKind { kUnknown, kCodebook, kStream };
+FileKind DetectFileKind(std::string_view head);
+
+}  // namespace hypertok
+
+#endif  // HYPERTOK_CODEBOOK_H_

@@ -1,0 +1,69 @@
+// The encoder: text → the fewest tokens the codebook's vocabulary allows.
+//
+// Contract:
+//   - Lossless: concatenating the pieces of Encode(text) gives text back,
+//     for any bytes (256 byte tokens are always available as a fallback).
+//   - Minimal: within each window (below) no segmentation into vocabulary
+//     pieces has fewer tokens. Ties go to the longest first token, then the
+//     next, so the result is unique and deterministic.
+//   - Windows: text longer than kWindowBytes is cut into windows at points
+//     that depend only on the text (WindowEnd), and each window is segmented
+//     on its own. Memory stays bounded for a 100 MB line, and feeding a text
+//     in window-sized pieces gives the same ids as feeding it whole.
+//   - Special tokens are never produced from text.
+//
+//   HT_ASSIGN_OR_RETURN(Encoder enc, Encoder::Create(codebook));
+//   std::vector<uint32_t> ids = enc.Encode("Мороз и солнце; день чудесный!");
+#ifndef HYPERTOK_ENCODER_H_
+#define HYPERTOK_ENCODER_H_
+
+#include <cstdint>
+#include <memory>
+#include <string_view>
+#include <vector>
+
+#include "hypertok/codebook.h"
+#include "hypertok/status.h"
+
+namespace hypertok {
+
+class Encoder {
+ public:
+  static constexpr size_t kWindowBytes = size_t{1} << 20;
+
+  // Builds the matcher from the codebook and re-encodes its self-test samples;
+  // a mismatch is kDataLoss (a corrupt codebook or an incompatible build).
+  static StatusOr<Encoder> Create(const Codebook& codebook);
+  // The same without running the self-tests (the trainer uses it to compute
+  // them in the first place).
+  static StatusOr<Encoder> CreateUnchecked(const Codebook& codebook);
+
+  Encoder(Encoder&&) noexcept;
+  Encoder& operator=(Encoder&&) noexcept;
+  ~Encoder();
+
+  // Appends the ids of text's segmentation to *ids. Thread-safe.
+  void Encode(std::string_view text, std::vector<uint32_t>* ids) const;
+  std::vector<uint32_t> Encode(std::string_view text) const {
+    std::vector<uint32_t> ids;
+    Encode(text, &ids);
+    return ids;
+  }
+
+  uint64_t codebook_id() const;
+  size_t vocab_size() const;
+
+ private:
+  struct Impl;
+  explicit Encoder(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+// Where the first window of `text` ends: text.size() if it fits in
+// kWindowBytes; otherwise just before the last ' ' or '\n' in the second half
+// of the window, or, failing that, at a UTF-8 character start near the limit.
+size_t WindowEnd(std::string_view text);
+
+}  // namespace hypertok
+
+#endif  // HYPERTOK_ENCODER_H_

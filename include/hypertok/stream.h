@@ -1,0 +1,143 @@
+// The token stream format (.hts): what `encode` writes and `decode` reads.
+// Layout: docs/FORMAT.md ("Token stream"). In short: a 32-byte header naming
+// the codebook by ID, data blocks of up to kBlockTokens tokens (each with its
+// scene table, optionally zstd-compressed, each checksummed), and an end
+// record with totals and the XXH3-64 of the original bytes, which the decoder
+// checks. Streams concatenate: `cat a.hts b.hts` decodes to the concatenation
+// of both inputs, so shards can be encoded separately.
+//
+// Memory is bounded by one block on both sides; input never has to fit.
+#ifndef HYPERTOK_STREAM_H_
+#define HYPERTOK_STREAM_H_
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "hypertok/decoder.h"
+#include "hypertok/io.h"
+#include "hypertok/pipeline.h"
+#include "hypertok/status.h"
+
+namespace hypertok {
+
+class Hasher64;
+
+struct StreamOptions {
+  bool zstd = false;    // compress each block's payload with zstd
+  int zstd_level = 3;
+};
+
+struct StreamTotals {
+  uint64_t scenes = 0;
+  uint64_t documents = 0;
+  uint64_t tokens = 0;
+  uint64_t bytes = 0;  // original bytes
+  uint64_t blocks = 0;
+  uint64_t original_hash = 0;  // XXH3-64 of the original bytes
+};
+
+// One scene, or part of one, as stored in a block.
+struct SceneEntry {
+  uint32_t tokens = 0;
+  bool scene_end = false;     // false: the scene continues in the next entry
+  bool document_end = false;  // the input file ends after this scene
+};
+
+struct StreamHeader {
+  uint16_t major = 0;
+  uint16_t minor = 0;
+  uint8_t token_width = 0;  // bytes per token: 2 or 4
+  bool zstd = false;
+  uint64_t codebook_id = 0;
+};
+
+class StreamWriter : public TokenSink {
+ public:
+  static constexpr uint16_t kFormatMajor = 1;
+  static constexpr uint16_t kFormatMinor = 0;
+  static constexpr size_t kBlockTokens = size_t{1} << 20;
+
+  // Writes the header at once. Tokens are 2 bytes wide when vocab_size <=
+  // 65536, else 4.
+  StreamWriter(ByteSink* sink, uint64_t codebook_id, size_t vocab_size,
+               StreamOptions options = {});
+  ~StreamWriter() override;
+
+  Status status() const { return status_; }
+  // Adds the ids of (part of) a scene whose original bytes are `original`.
+  // scene_end=false means the next Add continues the same scene.
+  Status Add(std::span<const uint32_t> ids, std::string_view original,
+             bool scene_end, bool document_end) override;
+  // Writes the last block and the end record. Nothing may be added after.
+  Status Finish() override;
+  const StreamTotals& totals() const { return totals_; }
+
+ private:
+  Status FlushBlock();
+
+  ByteSink* sink_;
+  StreamOptions options_;
+  int width_;
+  Status status_;
+  std::vector<SceneEntry> entries_;
+  std::vector<uint32_t> tokens_;
+  StreamTotals totals_;
+  std::unique_ptr<Hasher64> hash_;
+};
+
+// Reads one stream or several concatenated ones, block by block.
+class StreamReader {
+ public:
+  static constexpr size_t kMaxBlockBytes = size_t{64} << 20;
+
+  explicit StreamReader(ByteSource* source);
+  ~StreamReader();
+
+  // Reads the next block of tokens. Returns false at the end of the input.
+  // Errors about the data name the source and the byte offset.
+  // When a stream's end record is read, *ended is set and stream_totals()
+  // holds that stream's totals (the caller checks them); the header of the
+  // next concatenated stream, if any, is read on the following call.
+  StatusOr<bool> Next(std::vector<SceneEntry>* entries,
+                      std::vector<uint32_t>* tokens, bool* ended);
+  // The header of the stream being read (valid after the first Next()).
+  const StreamHeader& header() const { return header_; }
+  const StreamTotals& stream_totals() const { return end_; }
+  uint64_t streams_read() const { return streams_; }
+
+ private:
+  StatusOr<bool> NextImpl(std::vector<SceneEntry>* entries,
+                          std::vector<uint32_t>* tokens, bool* ended);
+  Status ReadHeader(bool* eof);
+  ByteSource* source_;
+  StreamHeader header_;
+  StreamTotals end_;
+  bool in_stream_ = false;
+  bool pending_scene_ = false;
+  uint64_t streams_ = 0;
+  uint64_t offset_ = 0;
+  std::string stored_, raw_;
+};
+
+// Decodes every stream in `source` with `decoder`, writing the original bytes
+// to `sink` and checking each stream's codebook ID, sizes and original
+// checksum. Returns the totals over all streams.
+StatusOr<StreamTotals> DecodeStream(const Decoder& decoder, ByteSource* source,
+                                    ByteSink* sink);
+
+// Reads a stream's header and totals without decoding (for `inspect`).
+struct StreamSummary {
+  StreamHeader header;
+  StreamTotals totals;
+  uint64_t streams = 0;
+  uint64_t stored_bytes = 0;
+};
+StatusOr<StreamSummary> SummarizeStream(ByteSource* source);
+
+}  // namespace hypertok
+
+#endif  // HYPERTOK_STREAM_H_

@@ -1,0 +1,50 @@
+#include "cli/cli_util.h"
+
+#include <thread>
+
+#include "hypertok/text_formats.h"
+
+namespace hypertok::cli {
+
+std::vector<std::string> InputsOrStdin(const std::vector<std::string>& inputs) {
+  if (inputs.empty()) return {"-"};
+  return inputs;
+}
+
+CLI::Option* AddThreadsOption(CLI::App* app, int* threads) {
+  return app->add_option("-T,--threads", *threads,
+                         "Worker threads (0 = all cores); results do not depend on it")
+      ->check(CLI::Range(0, 1024));
+}
+
+int ResolveThreads(int threads) {
+  if (threads > 0) return threads;
+  unsigned n = std::thread::hardware_concurrency();
+  return n ? static_cast<int>(n) : 1;
+}
+
+int ExitCodeFor(const Status& status) {
+  if (status.ok()) return kExitOk;
+  if (status.code() == StatusCode::kInvalidArgument) return kExitUsage;
+  return kExitError;
+}
+
+StatusOr<EncodingModel> LoadEncodingModel(const std::string& path) {
+  HT_ASSIGN_OR_RETURN(Codebook cb, Codebook::Load(path));
+  auto enc = Encoder::Create(cb);
+  if (!enc.ok()) return enc.status().WithPrefix(path);
+  return EncodingModel{std::move(cb), std::move(enc).value()};
+}
+
+StatusOr<SceneMode> SceneOrDefault(const std::string& flag, const Codebook& cb) {
+  if (flag.empty()) return cb.scene_mode();
+  return ParseSceneMode(flag);
+}
+
+std::string JsonEscape(std::string_view s) {
+  std::string out;
+  AppendJsonPieceText(s, &out);
+  return out;
+}
+
+}  // namespace hypertok::cli

@@ -1,0 +1,66 @@
+// Shared pieces of the `hypertok` command: verbosity, the one-line error
+// report and exit codes, input lists, and the subcommand registry.
+#ifndef HYPERTOK_CLI_CLI_UTIL_H_
+#define HYPERTOK_CLI_CLI_UTIL_H_
+
+#include <CLI/CLI.hpp>
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "hypertok/codebook.h"
+#include "hypertok/encoder.h"
+#include "hypertok/status.h"
+
+namespace hypertok::cli {
+
+// Exit codes (docs/CLI.md).
+constexpr int kExitOk = 0;
+constexpr int kExitError = 1;  // data or runtime error
+constexpr int kExitUsage = 2;  // bad command line
+
+// A subcommand's body, run after parsing. Options live in state captured by
+// the closure.
+using Runner = std::function<Status()>;
+
+struct Command {
+  CLI::App* app;
+  Runner run;
+};
+
+// Each file cmd_<verb>.cc defines one of these.
+Command AddTrainCommand(CLI::App& app);
+Command AddEncodeCommand(CLI::App& app);
+Command AddDecodeCommand(CLI::App& app);
+Command AddVerifyCommand(CLI::App& app);
+Command AddStatsCommand(CLI::App& app);
+Command AddInspectCommand(CLI::App& app);
+
+// "-" and an empty list both mean standard input.
+std::vector<std::string> InputsOrStdin(const std::vector<std::string>& inputs);
+
+// Adds the shared -T/--threads option; 0 means all cores.
+CLI::Option* AddThreadsOption(CLI::App* app, int* threads);
+int ResolveThreads(int threads);
+
+// Exit code for a failed status: 2 for usage errors, 1 otherwise.
+int ExitCodeFor(const Status& status);
+
+// Loads a codebook and builds its encoder, running the self-tests; errors
+// name the file.
+struct EncodingModel {
+  Codebook codebook;
+  Encoder encoder;
+};
+StatusOr<EncodingModel> LoadEncodingModel(const std::string& path);
+
+// Parses --scene if given, else the codebook's default.
+StatusOr<SceneMode> SceneOrDefault(const std::string& flag, const Codebook& cb);
+
+// Escapes a string for a JSON string literal (without quotes).
+std::string JsonEscape(std::string_view s);
+
+}  // namespace hypertok::cli
+
+#endif  // HYPERTOK_CLI_CLI_UTIL_H_

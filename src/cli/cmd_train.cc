@@ -1,0 +1,70 @@
+// hypertok train: learn a codebook from raw text.
+#include <spdlog/spdlog.h>
+
+#include "cli/cli_util.h"
+#include "cli/output.h"
+#include "hypertok/trainer.h"
+
+namespace hypertok::cli {
+
+namespace {
+
+struct TrainFlags {
+  std::vector<std::string> inputs;
+  std::string output;
+  size_t vocab_size = 32000;
+  std::string scene = "paragraph";
+  int threads = 1;
+  uint64_t seed = 0;
+  bool force = false;
+};
+
+Status RunTrain(const TrainFlags& f) {
+  HT_ASSIGN_OR_RETURN(SceneMode scene, ParseSceneMode(f.scene));
+  HT_CHECK_OR_RETURN(f.vocab_size >= 256 && f.vocab_size <= Codebook::kMaxVocabSize,
+                     InvalidArgument)
+      << "--vocab-size must be between 256 and " << Codebook::kMaxVocabSize;
+  // Open the output first: refusing to overwrite should not cost a training run.
+  HT_ASSIGN_OR_RETURN(auto out, Output::Open({f.output, false, f.force, true}));
+  Trainer trainer({.vocab_size = f.vocab_size,
+                   .scene = scene,
+                   .threads = ResolveThreads(f.threads),
+                   .seed = f.seed});
+  for (const std::string& path : InputsOrStdin(f.inputs)) {
+    HT_ASSIGN_OR_RETURN(FileSource src, FileSource::Open(path));
+    HT_RETURN_IF_ERROR(trainer.AddSource(&src));
+    spdlog::info("counted {}", src.name());
+  }
+  HT_ASSIGN_OR_RETURN(Codebook cb, trainer.Build());
+  const TrainStats& st = trainer.stats();
+  if (cb.size() < f.vocab_size)
+    spdlog::warn("only {} distinct candidates in {} bytes of input: the codebook has {} of "
+                 "the {} entries asked for",
+                 st.candidates, st.bytes, cb.size(), f.vocab_size);
+  HT_RETURN_IF_ERROR(out->sink()->Write(cb.Serialize()));
+  HT_RETURN_IF_ERROR(out->Commit());
+  spdlog::info("wrote {}: {} entries, {} bytes of input, {} distinct pre-tokens", f.output,
+               cb.size(), st.bytes, st.distinct_pretokens);
+  return OkStatus();
+}
+
+}  // namespace
+
+Command AddTrainCommand(CLI::App& app) {
+  auto f = std::make_shared<TrainFlags>();
+  CLI::App* sub = app.add_subcommand("train", "Learn a codebook from raw text");
+  sub->add_option("inputs", f->inputs, "Text files ('-' or none: standard input)");
+  sub->add_option("-o,--output", f->output, "Codebook file to write")->required();
+  sub->add_option("--vocab-size", f->vocab_size,
+                  "Entries in the codebook, the 256 byte tokens included")
+      ->capture_default_str();
+  sub->add_option("--scene", f->scene, "Default scene for encode: paragraph, line, document")
+      ->check(CLI::IsMember({"paragraph", "line", "document"}))
+      ->capture_default_str();
+  AddThreadsOption(sub, &f->threads);
+  sub->add_option("--seed", f->seed, "Seed for random choices (recorded in the codebook)");
+  sub->add_flag("-f,--force", f->force, "Overwrite an existing output file");
+  return {sub, [f] { return RunTrain(*f); }};
+}
+
+}  // namespace hypertok::cli

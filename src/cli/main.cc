@@ -1,0 +1,80 @@
+// The `hypertok` command: parses the command line with CLI11, runs one
+// subcommand, and turns its Status into one error line and an exit code.
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <cstdio>
+
+#include "cli/cli_util.h"
+#include "cli/output.h"
+#include "hypertok/codebook.h"
+#include "hypertok/stream.h"
+#include "hypertok/version.h"
+
+namespace {
+
+void PrintError(const std::string& what) {
+  std::fprintf(stderr, "hypertok: error: %s\n", what.c_str());
+}
+
+std::string VersionText() {
+  return "hypertok " HYPERTOK_VERSION " (codebook format " +
+         std::to_string(hypertok::Codebook::kFormatMajor) + "." +
+         std::to_string(hypertok::Codebook::kFormatMinor) + ", stream format " +
+         std::to_string(hypertok::StreamWriter::kFormatMajor) + "." +
+         std::to_string(hypertok::StreamWriter::kFormatMinor) + ")";
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace hypertok::cli;
+  CLI::App app{
+      "hypertok: lossless corpus hypercompression. Turns raw text into far fewer\n"
+      "tokens plus a reversible codebook; decode gives the original bytes back.",
+      "hypertok"};
+  app.set_version_flag("-V,--version", VersionText());
+  app.require_subcommand(1);
+  app.fallthrough();
+  int verbose = 0;
+  bool quiet = false;
+  app.add_flag("-v,--verbose", verbose, "More messages on stderr (-vv for debug)");
+  app.add_flag("-q,--quiet", quiet, "Only errors on stderr");
+
+  std::vector<Command> commands = {
+      AddTrainCommand(app),  AddEncodeCommand(app), AddDecodeCommand(app),
+      AddVerifyCommand(app), AddStatsCommand(app),  AddInspectCommand(app),
+  };
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    PrintError(e.what() + std::string(" (see hypertok --help)"));
+    return kExitUsage;
+  }
+
+  auto logger = spdlog::stderr_color_mt("hypertok");
+  logger->set_pattern("hypertok: %l: %v");
+  logger->set_level(quiet ? spdlog::level::err
+                    : verbose >= 2 ? spdlog::level::debug
+                    : verbose == 1 ? spdlog::level::info
+                                   : spdlog::level::warn);
+  spdlog::set_default_logger(logger);
+  InstallSignalHandlers();
+
+  for (Command& c : commands) {
+    if (!c.app->parsed()) continue;
+    hypertok::Status s = c.run();
+    if (s.ok()) return kExitOk;
+    // A reader that went away (e.g. `| head`) is not worth a message.
+    if (s.code() != hypertok::StatusCode::kBrokenPipe) PrintError(s.message());
+    return ExitCodeFor(s);
+  }
+  return kExitUsage;
+}

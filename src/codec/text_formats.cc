@@ -1,0 +1,148 @@
+#include "hypertok/text_formats.h"
+
+#include <charconv>
+
+namespace hypertok {
+
+namespace {
+
+// Length of the valid UTF-8 sequence at s[0], or 0 if it is not one
+// (overlongs, surrogates and values above U+10FFFF are invalid).
+size_t Utf8SequenceLength(std::string_view s) {
+  const auto b0 = static_cast<uint8_t>(s[0]);
+  if (b0 < 0x80) return 1;
+  size_t n;
+  uint32_t cp;
+  if (b0 >= 0xC2 && b0 <= 0xDF) { n = 2; cp = b0 & 0x1F; }
+  else if (b0 >= 0xE0 && b0 <= 0xEF) { n = 3; cp = b0 & 0x0F; }
+  else if (b0 >= 0xF0 && b0 <= 0xF4) { n = 4; cp = b0 & 0x07; }
+  else return 0;
+  if (s.size() < n) return 0;
+  for (size_t i = 1; i < n; ++i) {
+    const auto b = static_cast<uint8_t>(s[i]);
+    if ((b & 0xC0) != 0x80) return 0;
+    cp = cp << 6 | (b & 0x3F);
+  }
+  if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
+      (cp >= 0xD800 && cp <= 0xDFFF))
+    return 0;
+  return n;
+}
+
+}  // namespace
+
+void AppendJsonPieceText(std::string_view bytes, std::string* out) {
+  static const char kHex[] = "0123456789ABCDEF";
+  size_t i = 0;
+  while (i < bytes.size()) {
+    size_t n = Utf8SequenceLength(bytes.substr(i));
+    const auto c = static_cast<uint8_t>(bytes[i]);
+    if (n == 0) {
+      *out += "<0x";
+      *out += kHex[c >> 4];
+      *out += kHex[c & 15];
+      *out += '>';
+      ++i;
+      continue;
+    }
+    if (n == 1) {
+      switch (c) {
+        case '"': *out += "\\\""; break;
+        case '\\': *out += "\\\\"; break;
+        case '\n': *out += "\\n"; break;
+        case '\r': *out += "\\r"; break;
+        case '\t': *out += "\\t"; break;
+        default:
+          if (c < 0x20 || c == 0x7F) {
+            *out += "\\u00";
+            *out += kHex[c >> 4];
+            *out += kHex[c & 15];
+          } else {
+            *out += static_cast<char>(c);
+          }
+      }
+    } else {
+      out->append(bytes.substr(i, n));
+    }
+    i += n;
+  }
+}
+
+Status IdsTextWriter::Add(std::span<const uint32_t> ids, std::string_view,
+                          bool scene_end, bool) {
+  line_.clear();
+  char num[16];
+  for (uint32_t id : ids) {
+    if (mid_scene_) line_ += ' ';
+    auto r = std::to_chars(num, num + sizeof num, id);
+    line_.append(num, r.ptr);
+    mid_scene_ = true;
+  }
+  if (scene_end) {
+    line_ += '\n';
+    mid_scene_ = false;
+  }
+  return sink_->Write(line_);
+}
+
+Status PiecesJsonWriter::Add(std::span<const uint32_t> ids, std::string_view,
+                             bool scene_end, bool) {
+  line_.clear();
+  for (uint32_t id : ids) {
+    line_ += mid_scene_ ? ",\"" : "[\"";
+    AppendJsonPieceText(decoder_->PieceBytes(id), &line_);
+    line_ += '"';
+    mid_scene_ = true;
+  }
+  if (scene_end) {
+    line_ += mid_scene_ ? "]\n" : "[]\n";
+    mid_scene_ = false;
+  }
+  return sink_->Write(line_);
+}
+
+StatusOr<uint64_t> DecodeIdsText(const Decoder& decoder, ByteSource* source,
+                                 ByteSink* sink) {
+  constexpr size_t kChunk = size_t{1} << 20;
+  std::string buf, out;
+  std::vector<uint32_t> ids;
+  uint64_t line = 1, count = 0;
+  size_t col = 1;
+  bool eof = false;
+  // A number may straddle two reads, so digits at the end of a read wait.
+  while (!eof) {
+    size_t at = buf.size();
+    buf.resize(at + kChunk);
+    HT_ASSIGN_OR_RETURN(size_t got, source->ReadFull(buf.data() + at, kChunk));
+    buf.resize(at + got);
+    eof = got < kChunk;
+    size_t i = 0, stop = buf.size();
+    if (!eof)
+      while (stop > 0 && buf[stop - 1] >= '0' && buf[stop - 1] <= '9') --stop;
+    ids.clear();
+    while (i < stop) {
+      char c = buf[i];
+      if (c == ' ') { ++i; ++col; continue; }
+      if (c == '\n') { ++i; ++line; col = 1; continue; }
+      if (c == '\r') { ++i; continue; }  // tolerate CRLF line ends
+      uint32_t id = 0;
+      auto r = std::from_chars(buf.data() + i, buf.data() + stop, id);
+      HT_CHECK_OR_RETURN(r.ec == std::errc() && r.ptr != buf.data() + i, DataLoss)
+          << source->name() << ": not a token id (line " << line << ", column " << col << ")";
+      HT_CHECK_OR_RETURN(id < decoder.vocab_size(), DataLoss)
+          << source->name() << ": id " << id << " is outside the vocabulary of "
+          << decoder.vocab_size() << " (line " << line << ", column " << col << ")";
+      ids.push_back(id);
+      col += r.ptr - (buf.data() + i);
+      i = r.ptr - buf.data();
+    }
+    out.clear();
+    HT_RETURN_IF_ERROR(decoder.Decode(ids, &out));
+    HT_RETURN_IF_ERROR(sink->Write(out));
+    count += ids.size();
+    buf.erase(0, stop);
+  }
+  return count;
+}
+
+}  // namespace hypertok

@@ -1,0 +1,108 @@
+#include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cstring>
+
+#include "hypertok/io.h"
+
+namespace hypertok {
+
+namespace {
+std::string ErrnoText(int err) { return std::strerror(err); }
+constexpr size_t kSinkBuffer = size_t{1} << 20;
+}  // namespace
+
+StatusOr<size_t> ByteSource::ReadFull(char* buf, size_t n) {
+  size_t got = 0;
+  while (got < n) {
+    HT_ASSIGN_OR_RETURN(size_t r, Read(buf + got, n - got));
+    if (r == 0) break;
+    got += r;
+  }
+  return got;
+}
+
+StatusOr<size_t> StringSource::Read(char* buf, size_t n) {
+  size_t r = std::min(n, data_.size() - pos_);
+  std::memcpy(buf, data_.data() + pos_, r);
+  pos_ += r;
+  return r;
+}
+
+StatusOr<FileSource> FileSource::Open(const std::string& path) {
+  if (path == "-") return FileSource(STDIN_FILENO, false, "<stdin>");
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    int err = errno;
+    std::string what = "cannot open: " + ErrnoText(err);
+    if (err == ENOENT) return NotFoundError(path + ": " + what);
+    return IoError(path + ": " + what);
+  }
+  return FileSource(fd, true, path);
+}
+
+FileSource::FileSource(FileSource&& other) noexcept
+    : fd_(other.fd_), owned_(other.owned_), name_(std::move(other.name_)) {
+  other.owned_ = false;
+}
+
+FileSource::~FileSource() {
+  if (owned_) ::close(fd_);
+}
+
+StatusOr<size_t> FileSource::Read(char* buf, size_t n) {
+  for (;;) {
+    ssize_t r = ::read(fd_, buf, n);
+    if (r >= 0) return static_cast<size_t>(r);
+    if (errno == EINTR) continue;
+    return IoError(name_ + ": read failed: " + ErrnoText(errno));
+  }
+}
+
+Status FdSink::Write(std::string_view data) {
+  if (buffer_.size() + data.size() < kSinkBuffer) {
+    buffer_.append(data);
+    return OkStatus();
+  }
+  HT_RETURN_IF_ERROR(Flush());
+  if (data.size() >= kSinkBuffer) return WriteRaw(data);
+  buffer_.append(data);
+  return OkStatus();
+}
+
+Status FdSink::Flush() {
+  Status s = WriteRaw(buffer_);
+  buffer_.clear();
+  return s;
+}
+
+Status FdSink::WriteRaw(std::string_view data) {
+  while (!data.empty()) {
+    ssize_t w = ::write(fd_, data.data(), data.size());
+    if (w < 0) {
+      if (errno == EINTR) continue;
+      if (errno == EPIPE) return BrokenPipeError(name_ + ": reader closed the pipe");
+      return IoError(name_ + ": write failed: " + ErrnoText(errno));
+    }
+    data.remove_prefix(static_cast<size_t>(w));
+  }
+  return OkStatus();
+}
+
+StatusOr<std::string> ReadFileToString(const std::string& path, size_t max_bytes) {
+  HT_ASSIGN_OR_RETURN(FileSource src, FileSource::Open(path));
+  std::string out;
+  char buf[1 << 16];
+  for (;;) {
+    HT_ASSIGN_OR_RETURN(size_t r, src.Read(buf, sizeof buf));
+    if (r == 0) break;
+    if (out.size() + r > max_bytes)
+      return ResourceExhaustedError(src.name() + ": larger than " +
+                                    std::to_string(max_bytes) + " bytes");
+    out.append(buf, r);
+  }
+  return out;
+}
+
+}  // namespace hypertok
