@@ -1,0 +1,202 @@
+#!/usr/bin/env bash
+# Command-line contract tests: exit codes, one-line errors, no partial output,
+# corruption handling, determinism. Usage: cli_test.sh HYPERTOK DATA_DIR
+set -u
+HT=$(realpath "$1")
+DATA=$(realpath "$2")
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/hypertok-cli.XXXXXX")
+trap 'rm -rf "$WORK"' EXIT
+cd "$WORK"
+failures=0
+checks=0
+SEED=${HYPERTOK_TEST_SEED:-20261122}
+RANDOM=$SEED
+echo "cli_test: seed $SEED (set HYPERTOK_TEST_SEED to replay)"
+
+fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
+ok() { checks=$((checks + 1)); }
+# expect_rc WANT DESCRIPTION -- command...
+expect_rc() {
+  local want=$1 what=$2; shift 3
+  "$@" >out.txt 2>err.txt
+  local rc=$?
+  if [ "$rc" -ne "$want" ]; then fail "$what: exit $rc, want $want; stderr: $(head -c 300 err.txt)"; else ok; fi
+}
+# The last command's stderr is exactly one line starting "hypertok: error: ".
+expect_one_error_line() {
+  local what=$1
+  if [ "$(wc -l <err.txt)" -ne 1 ] || ! grep -q '^hypertok: error: ' err.txt; then
+    fail "$what: want one error line, got: $(head -c 300 err.txt)"
+  else ok; fi
+}
+sha() { sha256sum "$1" | cut -d' ' -f1; }
+
+# --- usage -----------------------------------------------------------------
+expect_rc 0 "help" -- "$HT" --help
+expect_rc 0 "version" -- "$HT" --version
+grep -q 'codebook format 1\.0' out.txt || fail "version names the codebook format"
+expect_rc 2 "unknown flag" -- "$HT" encode --no-such-flag
+expect_one_error_line "unknown flag"
+expect_rc 2 "no subcommand" -- "$HT"
+expect_rc 2 "train without -o" -- "$HT" train "$DATA/ru_gogol_shinel.txt"
+expect_rc 2 "bad scene" -- "$HT" train --scene chapter -o m.htk "$DATA/ru_gogol_shinel.txt"
+expect_rc 2 "vocab below 256" -- "$HT" train --vocab-size 100 -o m.htk "$DATA/ru_gogol_shinel.txt"
+expect_one_error_line "vocab below 256"
+[ -e m.htk ] && fail "failed train left m.htk"
+
+# --- train: determinism across thread counts ---------------------------------
+TRAIN=("$DATA"/*.txt)
+expect_rc 0 "train T1" -- "$HT" train "${TRAIN[@]}" -o m1.htk --vocab-size 6000 -T1
+expect_rc 0 "train T2" -- "$HT" train "${TRAIN[@]}" -o m2.htk --vocab-size 6000 -T2
+[ "$(sha m1.htk)" = "$(sha m2.htk)" ] && ok || fail "codebook differs between -T1 and -T2"
+[ -s err.txt ] && fail "train printed on stderr on success: $(head -c 200 err.txt)"
+cat "${TRAIN[@]}" | "$HT" train -o m3.htk --vocab-size 6000 2>err.txt || fail "train from stdin"
+cmp -s m3.htk m1.htk || ok   # stdin is one document: same counts but may differ in samples
+M=m1.htk
+
+# --- refuse to overwrite; -f overwrites ---------------------------------------
+before=$(sha $M)
+expect_rc 1 "overwrite without -f" -- "$HT" train "$DATA/ru_gogol_shinel.txt" -o $M
+expect_one_error_line "overwrite without -f"
+grep -q 'already exists' err.txt || fail "overwrite message"
+[ "$(sha $M)" = "$before" ] && ok || fail "refused overwrite changed the file"
+
+# --- encode / decode round trips in every format ------------------------------
+head -c 200000 /dev/urandom >random.bin
+printf '\xff\xfe\xc0\x80 not utf-8 \xed\xa0\x80\x00\x00 end\r\n\r\n\rmixed\n' >invalid.txt
+: >empty.txt
+printf '\xef\xbb\xbfBOM\r\nthen CRLF\r\n\r\nand LF\n\n\n' >crlf.txt
+for f in "$DATA"/* random.bin invalid.txt empty.txt crlf.txt; do
+  base=$(basename "$f")
+  "$HT" encode -m $M "$f" -o "$base.hts" 2>err.txt || { fail "encode $base: $(cat err.txt)"; continue; }
+  "$HT" decode -m $M "$base.hts" -o "$base.back" 2>err.txt || { fail "decode $base: $(cat err.txt)"; continue; }
+  cmp -s "$f" "$base.back" && ok || fail "round trip differs for $base"
+  "$HT" encode -m $M "$f" --zstd -T2 -o "$base.z.hts" && "$HT" decode -m $M "$base.z.hts" -c >"$base.zback" \
+    && cmp -s "$f" "$base.zback" && ok || fail "zstd round trip $base"
+  "$HT" encode -m $M --format ids --scene line <"$f" >"$base.ids" && "$HT" decode -m $M --format ids "$base.ids" >"$base.iback" \
+    && cmp -s "$f" "$base.iback" && ok || fail "ids round trip $base"
+done
+"$HT" encode -m $M "$DATA/ru_gogol_shinel.txt" -o again.hts
+cmp -s again.hts ru_gogol_shinel.txt.hts && ok || fail "encoding twice differs"
+"$HT" encode -m $M -T2 -c "$DATA/ru_gogol_shinel.txt" >again2.hts
+cmp -s again2.hts ru_gogol_shinel.txt.hts && ok || fail "encoding with -T2 differs"
+# Several inputs → one stream, decoding to their concatenation.
+"$HT" encode -m $M "$DATA/ru_gogol_shinel.txt" crlf.txt -o multi.hts && "$HT" decode -m $M multi.hts >multi.back
+cat "$DATA/ru_gogol_shinel.txt" crlf.txt | cmp -s - multi.back && ok || fail "multi-input stream"
+"$HT" inspect multi.hts --json >inspect.json
+grep -q '"documents":2' inspect.json && ok || fail "inspect counts 2 documents: $(cat inspect.json)"
+# Concatenated streams decode to the concatenated inputs.
+cat ru_gogol_shinel.txt.hts crlf.txt.hts | "$HT" decode -m $M >cat.back
+cat "$DATA/ru_gogol_shinel.txt" crlf.txt | cmp -s - cat.back && ok || fail "concatenated streams"
+# pieces format: one JSON array per line.
+"$HT" encode -m $M --format pieces --scene line invalid.txt >pieces.jsonl
+[ "$(wc -l <pieces.jsonl)" -eq 3 ] && grep -q '<0xFF>' pieces.jsonl && ok || fail "pieces format: $(head -c 300 pieces.jsonl)"
+
+# --- verify --------------------------------------------------------------------
+expect_rc 0 "verify" -- "$HT" verify -m $M "$DATA"/* random.bin invalid.txt empty.txt crlf.txt
+expect_rc 1 "verify missing file" -- "$HT" verify -m $M nonexistent.txt
+expect_one_error_line "verify missing file"
+grep -q 'nonexistent.txt' err.txt && ok || fail "error names the file"
+
+# --- stats -----------------------------------------------------------------------
+expect_rc 0 "stats json" -- "$HT" stats -m $M --json "$DATA/ru_gogol_shinel.txt"
+for key in bytes tokens scenes bytes_per_token; do
+  grep -q "\"$key\":" out.txt && ok || fail "stats --json lacks $key"
+done
+grep -q "\"bytes\":$(stat -c %s "$DATA/ru_gogol_shinel.txt")," out.txt && ok || fail "stats bytes"
+
+# --- wrong codebook ----------------------------------------------------------------
+"$HT" train "$DATA/en_pg43_jekyll_and_hyde.txt" -o other.htk --vocab-size 3000
+expect_rc 1 "wrong codebook" -- "$HT" decode -m other.htk ru_gogol_shinel.txt.hts -o wrong.out
+expect_one_error_line "wrong codebook"
+id1=$("$HT" inspect $M --json | grep -o '"codebook_id":"[0-9a-f]*"' | cut -d'"' -f4)
+id2=$("$HT" inspect other.htk --json | grep -o '"codebook_id":"[0-9a-f]*"' | cut -d'"' -f4)
+grep -q "$id1" err.txt && grep -q "$id2" err.txt && ok || fail "wrong-codebook error names both IDs: $(cat err.txt)"
+[ -e wrong.out ] && fail "failed decode left wrong.out"
+ls wrong.out.tmp.* >/dev/null 2>&1 && fail "failed decode left a temporary file"
+
+# --- corruption: 100 codebooks and 100 streams ----------------------------------------
+# Random byte flips, truncations and garbage: every one exit 1 with one error line.
+corrupt() {  # corrupt SRC DST
+  local size; size=$(stat -c %s "$1")
+  cp "$1" "$2"
+  case $((RANDOM % 4)) in
+    0) truncate -s $((RANDOM * 32768 % size)) "$2" ;;
+    1) printf "\\x$(printf %02x $((RANDOM % 256)))" | dd of="$2" bs=1 seek=$(( (RANDOM * 32768 + RANDOM) % size )) conv=notrunc status=none ;;
+    2) for k in 1 2 3 4 5 6 7 8; do printf "\\x$(printf %02x $((RANDOM % 256)))" | dd of="$2" bs=1 seek=$(( (RANDOM * 32768 + RANDOM) % size )) conv=notrunc status=none; done ;;
+    3) head -c $((RANDOM % 64)) /dev/urandom | dd of="$2" bs=1 seek=$(( (RANDOM * 32768 + RANDOM) % size )) conv=notrunc status=none ;;
+  esac
+}
+bad=0
+for i in $(seq 1 100); do
+  corrupt $M bad.htk
+  cmp -s bad.htk $M && continue   # the flip rewrote the same byte
+  timeout 10 "$HT" encode -m bad.htk crlf.txt -o bad.out -f >/dev/null 2>err.txt
+  rc=$?
+  if [ $rc -ne 1 ] || [ "$(wc -l <err.txt)" -ne 1 ]; then bad=$((bad + 1)); echo "corrupt codebook $i: exit $rc: $(head -c 200 err.txt)"; cp bad.htk "bad-codebook-$i.htk"; fi
+done
+[ $bad -eq 0 ] && ok || fail "$bad corrupted codebooks not rejected cleanly"
+"$HT" encode -m $M "$DATA/ru_gogol_shinel.txt" --zstd -o zs.hts
+bad=0
+for i in $(seq 1 100); do
+  if [ $((i % 2)) -eq 0 ]; then src=ru_gogol_shinel.txt.hts; else src=zs.hts; fi
+  corrupt $src bad.hts
+  cmp -s bad.hts $src && continue
+  timeout 10 "$HT" decode -m $M bad.hts -o bad.out -f >/dev/null 2>err.txt
+  rc=$?
+  if [ $rc -ne 1 ] || [ "$(wc -l <err.txt)" -ne 1 ]; then bad=$((bad + 1)); echo "corrupt stream $i: exit $rc: $(head -c 200 err.txt)"; fi
+  [ -e bad.out ] && { bad=$((bad + 1)); echo "corrupt stream $i left output"; rm -f bad.out; }
+done
+[ $bad -eq 0 ] && ok || fail "$bad corrupted streams not rejected cleanly"
+
+# --- no partial output ----------------------------------------------------------------
+echo keep >target.hts
+expect_rc 1 "missing input" -- "$HT" encode -m $M missing.txt -o target.hts -f
+[ "$(cat target.hts)" = keep ] && ok || fail "a failing run replaced a good output"
+ls target.hts.tmp.* >/dev/null 2>&1 && fail "temporary file left behind"
+# Interrupted training leaves nothing behind.
+mkfifo slow.fifo
+( cat "${TRAIN[@]}" "${TRAIN[@]}"; sleep 30 ) >slow.fifo &
+feeder=$!
+"$HT" train slow.fifo -o int.htk 2>/dev/null &
+pid=$!
+sleep 1
+kill -INT $pid
+wait $pid
+rc=$?
+kill $feeder 2>/dev/null; wait $feeder 2>/dev/null
+[ $rc -ge 128 ] && ok || fail "interrupted train exit $rc"
+ls int.htk int.htk.tmp.* >/dev/null 2>&1 && fail "interrupted train left output: $(ls int.htk*)"
+# Interrupted encode to a file.
+( cat "${TRAIN[@]}"; sleep 30 ) >slow.fifo &
+feeder=$!
+"$HT" encode -m $M slow.fifo -o int.hts 2>/dev/null &
+pid=$!
+sleep 1
+kill -TERM $pid
+wait $pid
+kill $feeder 2>/dev/null; wait $feeder 2>/dev/null
+ls int.hts int.hts.tmp.* >/dev/null 2>&1 && fail "interrupted encode left output: $(ls int.hts*)"
+ok
+
+# --- broken pipe, full disk, terminal ---------------------------------------------------
+cat "${TRAIN[@]}" "${TRAIN[@]}" >big.txt
+"$HT" encode -m $M --format ids big.txt 2>err.txt | head -c 100 >/dev/null
+rc=${PIPESTATUS[0]}
+[ $rc -eq 1 ] && [ ! -s err.txt ] && ok || fail "EPIPE: exit $rc, stderr: $(head -c 200 err.txt)"
+expect_rc 1 "full disk" -- "$HT" encode -m $M "$DATA/ru_gogol_shinel.txt" -o /dev/full -f
+expect_one_error_line "full disk"
+if command -v script >/dev/null; then
+  script -qec "$HT encode -m $M crlf.txt" /dev/null >tty.txt 2>&1
+  rc=$?
+  [ $rc -eq 2 ] && grep -q 'terminal' tty.txt && ok || fail "binary to a terminal: exit $rc: $(head -c 200 tty.txt)"
+fi
+
+# --- inspect ----------------------------------------------------------------------------
+expect_rc 0 "inspect codebook" -- "$HT" inspect $M
+grep -q 'vocab size *6000' out.txt && ok || fail "inspect shows vocab size: $(head -5 out.txt)"
+expect_rc 1 "inspect garbage" -- "$HT" inspect random.bin
+expect_one_error_line "inspect garbage"
+
+echo "cli_test: $checks checks passed, $failures failed"
+[ $failures -eq 0 ]

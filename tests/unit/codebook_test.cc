@@ -1,0 +1,224 @@
+#include "hypertok/codebook.h"
+
+#include <gtest/gtest.h>
+
+#include "common/bytes.h"
+#include "common/hash.h"
+#include "unit/test_util.h"
+
+namespace hypertok {
+namespace {
+
+Codebook SmallCodebook() {
+  std::vector<Piece> pieces = Codebook::BytePieces();
+  pieces.push_back({"the", PieceKind::kNormal});
+  pieces.push_back({" the", PieceKind::kNormal});
+  pieces.push_back({"\xD0\xBC\xD0\xB8\xD1\x80", PieceKind::kNormal});  // "мир"
+  pieces.push_back({"<|endoftext|>", PieceKind::kSpecial});
+  auto cb = Codebook::Create(std::move(pieces), SceneMode::kLine,
+                             {{"tool", "test"}, {"note", "x"}},
+                             {{"the", {256}}});
+  EXPECT_TRUE(cb.ok()) << cb.status().ToString();
+  return std::move(cb).value();
+}
+
+TEST(CodebookTest, WriteReadWriteIsIdentical) {
+  Codebook cb = SmallCodebook();
+  std::string a = cb.Serialize();
+  auto parsed = Codebook::Parse(a);
+  ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
+  EXPECT_EQ(parsed->Serialize(), a);
+  EXPECT_EQ(parsed->id(), cb.id());
+  EXPECT_EQ(parsed->pieces(), cb.pieces());
+  EXPECT_EQ(parsed->scene_mode(), SceneMode::kLine);
+  EXPECT_EQ(parsed->metadata().at("note"), "x");
+  EXPECT_EQ(parsed->self_tests(), cb.self_tests());
+  EXPECT_EQ(DetectFileKind(a), FileKind::kCodebook);
+}
+
+TEST(CodebookTest, TrainedCodebookRoundTrips) {
+  const Codebook& cb = testing::SampleCodebook();
+  std::string a = cb.Serialize();
+  auto parsed = Codebook::Parse(a);
+  ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
+  EXPECT_EQ(parsed->Serialize(), a);
+}
+
+TEST(CodebookTest, MagicIsNotValidUtf8) {
+  std::string a = SmallCodebook().Serialize();
+  EXPECT_EQ(static_cast<uint8_t>(a[0]), 0x89);  // a continuation byte cannot start UTF-8
+}
+
+TEST(CodebookTest, IdDependsOnlyOnVocabulary) {
+  std::vector<Piece> p = Codebook::BytePieces();
+  p.push_back({"ab", PieceKind::kNormal});
+  auto a = Codebook::Create(p, SceneMode::kParagraph, {{"k", "1"}});
+  auto b = Codebook::Create(p, SceneMode::kLine, {{"k", "2"}});
+  p.push_back({"abc", PieceKind::kNormal});
+  auto c = Codebook::Create(p, SceneMode::kParagraph, {});
+  ASSERT_TRUE(a.ok() && b.ok() && c.ok());
+  EXPECT_EQ(a->id(), b->id());
+  EXPECT_NE(a->id(), c->id());
+}
+
+TEST(CodebookTest, CreateRejectsBrokenVocabularies) {
+  auto bytes = Codebook::BytePieces();
+  {
+    auto p = bytes;
+    p.pop_back();
+    EXPECT_FALSE(Codebook::Create(p, SceneMode::kParagraph, {}).ok());
+  }
+  {
+    auto p = bytes;
+    std::swap(p[1], p[2]);
+    EXPECT_FALSE(Codebook::Create(p, SceneMode::kParagraph, {}).ok());
+  }
+  {
+    auto p = bytes;
+    p.push_back({"ab", PieceKind::kNormal});
+    p.push_back({"ab", PieceKind::kNormal});
+    EXPECT_FALSE(Codebook::Create(p, SceneMode::kParagraph, {}).ok());
+  }
+  {
+    auto p = bytes;
+    p.push_back({"a", PieceKind::kNormal});  // single byte: must be the byte token
+    EXPECT_FALSE(Codebook::Create(p, SceneMode::kParagraph, {}).ok());
+  }
+  {
+    auto p = bytes;
+    p.push_back({std::string(Codebook::kMaxPieceBytes + 1, 'x'), PieceKind::kNormal});
+    EXPECT_FALSE(Codebook::Create(p, SceneMode::kParagraph, {}).ok());
+  }
+}
+
+TEST(CodebookTest, EveryTruncationIsACleanError) {
+  std::string a = SmallCodebook().Serialize();
+  for (size_t n = 0; n < a.size(); ++n) {
+    auto r = Codebook::Parse(std::string_view(a).substr(0, n));
+    EXPECT_FALSE(r.ok()) << "truncated to " << n;
+  }
+}
+
+TEST(CodebookTest, EveryBitFlipIsACleanError) {
+  std::string a = SmallCodebook().Serialize();
+  for (size_t i = 0; i < a.size(); ++i) {
+    for (int bit = 0; bit < 8; bit += 3) {
+      std::string b = a;
+      b[i] ^= static_cast<char>(1 << bit);
+      auto r = Codebook::Parse(b);
+      EXPECT_FALSE(r.ok()) << "byte " << i << " bit " << bit;
+    }
+  }
+}
+
+// Builds a codebook file by hand, with a valid checksum, so the structural
+// checks behind the checksum can be exercised.
+std::string HandMade(const std::vector<std::tuple<std::string, bool, std::string>>& sections,
+                     uint64_t id, uint16_t major = 1) {
+  std::string out;
+  ByteWriter w(&out);
+  w.Bytes(std::string_view("\x89HTK\r\n\x1a\n", 8));
+  w.U16(major);
+  w.U16(7);
+  w.U32(static_cast<uint32_t>(sections.size()));
+  w.U64(id);
+  for (const auto& [tag, required, payload] : sections) {
+    w.Bytes(tag);
+    w.U32(required ? 1 : 0);
+    w.U64(payload.size());
+    w.Bytes(payload);
+  }
+  w.U64(Hash64(out));
+  return out;
+}
+
+std::string VocabPayload(size_t extra) {
+  std::string v;
+  ByteWriter w(&v);
+  w.Varint(256 + extra);
+  for (int b = 0; b < 256; ++b) {
+    w.U8(0);
+    w.LengthPrefixed(std::string(1, static_cast<char>(b)));
+  }
+  for (size_t i = 0; i < extra; ++i) {
+    w.U8(1);
+    w.LengthPrefixed("p" + std::to_string(i));
+  }
+  return v;
+}
+
+std::string ConfPayload() {
+  std::string c;
+  ByteWriter w(&c);
+  w.Varint(1);
+  w.LengthPrefixed("scene");
+  w.LengthPrefixed("line");
+  return c;
+}
+
+TEST(CodebookTest, UnknownOptionalSectionIsSkippedRequiredOneRefused) {
+  std::string vocab = VocabPayload(3);
+  uint64_t id = Hash64(vocab);
+  auto ok = Codebook::Parse(HandMade(
+      {{"CONF", true, ConfPayload()}, {"VOCB", true, vocab}, {"FUTR", false, "xyz"}}, id));
+  ASSERT_TRUE(ok.ok()) << ok.status().ToString();
+  EXPECT_EQ(ok->size(), 259u);
+  EXPECT_EQ(ok->format_minor(), 7);
+  auto bad = Codebook::Parse(HandMade(
+      {{"CONF", true, ConfPayload()}, {"VOCB", true, vocab}, {"FUTR", true, "xyz"}}, id));
+  EXPECT_EQ(bad.status().code(), StatusCode::kUnimplemented);
+  EXPECT_NE(bad.status().message().find("FUTR"), std::string::npos);
+}
+
+TEST(CodebookTest, NewerMajorVersionIsRefused) {
+  std::string vocab = VocabPayload(0);
+  auto r = Codebook::Parse(HandMade({{"CONF", true, ConfPayload()}, {"VOCB", true, vocab}},
+                                    Hash64(vocab), 2));
+  EXPECT_EQ(r.status().code(), StatusCode::kUnimplemented);
+}
+
+TEST(CodebookTest, HugeCountsAreRejectedWithoutAllocating) {
+  // A vocabulary claiming 2^40 entries, a section longer than the file.
+  std::string v;
+  ByteWriter w(&v);
+  w.Varint(uint64_t{1} << 40);
+  auto r = Codebook::Parse(HandMade({{"CONF", true, ConfPayload()}, {"VOCB", true, v}}, 0));
+  EXPECT_FALSE(r.ok());
+  std::string v2;
+  ByteWriter w2(&v2);
+  w2.Varint(1 << 20);  // fits the cap but not the payload
+  r = Codebook::Parse(HandMade({{"CONF", true, ConfPayload()}, {"VOCB", true, v2}}, 0));
+  EXPECT_EQ(r.status().code(), StatusCode::kDataLoss);
+  std::string file = HandMade({{"CONF", true, ConfPayload()}}, 0);
+  // Patch the section length to 2^40 and fix the checksum.
+  std::string body = file.substr(0, file.size() - 8);
+  for (int i = 0; i < 8; ++i) body[24 + 8 + i] = static_cast<char>((uint64_t{1} << 40) >> (8 * i));
+  std::string sum;
+  ByteWriter(&sum).U64(Hash64(body));
+  r = Codebook::Parse(body + sum);
+  EXPECT_EQ(r.status().code(), StatusCode::kDataLoss);
+  EXPECT_NE(r.status().message().find("remain"), std::string::npos) << r.status().message();
+}
+
+TEST(CodebookTest, WrongHeaderIdIsDetected) {
+  std::string vocab = VocabPayload(1);
+  auto r = Codebook::Parse(HandMade({{"CONF", true, ConfPayload()}, {"VOCB", true, vocab}},
+                                    Hash64(vocab) ^ 1));
+  EXPECT_EQ(r.status().code(), StatusCode::kDataLoss);
+}
+
+TEST(CodebookTest, UnknownSettingIsRefused) {
+  std::string c;
+  ByteWriter w(&c);
+  w.Varint(2);
+  w.LengthPrefixed("new_knob");
+  w.LengthPrefixed("1");
+  w.LengthPrefixed("scene");
+  w.LengthPrefixed("line");
+  std::string vocab = VocabPayload(0);
+  auto r = Codebook::Parse(HandMade({{"CONF", true, c}, {"VOCB", true, vocab}}, Hash64(vocab)));
+  EXPECT_EQ(r.status().code(), StatusCode::kUnimplemented);
+}
+
+}  // namespace
+}  // namespace hypertok

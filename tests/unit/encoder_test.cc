@@ -1,0 +1,130 @@
+#include "hypertok/encoder.h"
+
+#include <gtest/gtest.h>
+
+#include <random>
+#include <set>
+
+#include "hypertok/decoder.h"
+#include "unit/test_util.h"
+
+namespace hypertok {
+namespace {
+
+Codebook MakeCodebook(const std::vector<std::string>& words,
+                      std::vector<SelfTest> tests = {}) {
+  std::vector<Piece> pieces = Codebook::BytePieces();
+  for (const auto& w : words) pieces.push_back({w, PieceKind::kNormal});
+  auto cb = Codebook::Create(std::move(pieces), SceneMode::kParagraph, {}, std::move(tests));
+  EXPECT_TRUE(cb.ok()) << cb.status().ToString();
+  return std::move(cb).value();
+}
+
+// Fewest tokens by exhaustive recursion (exponential; small inputs only).
+size_t BruteForceMin(const Codebook& cb, std::string_view s) {
+  if (s.empty()) return 0;
+  size_t best = 1 + BruteForceMin(cb, s.substr(1));
+  for (size_t id = 256; id < cb.size(); ++id) {
+    const std::string& p = cb.piece(id).bytes;
+    if (cb.piece(id).kind == PieceKind::kNormal && s.starts_with(p))
+      best = std::min(best, 1 + BruteForceMin(cb, s.substr(p.size())));
+  }
+  return best;
+}
+
+TEST(EncoderTest, GreedyWouldLoseMinimumWins) {
+  // Greedy longest-match takes "abc" then "d","e" (3 tokens); the minimum is
+  // "ab" + "cde" (2).
+  Codebook cb = MakeCodebook({"abc", "ab", "cde"});
+  auto enc = Encoder::Create(cb);
+  ASSERT_TRUE(enc.ok());
+  std::vector<uint32_t> ids = enc->Encode("abcde");
+  ASSERT_EQ(ids.size(), 2u);
+  EXPECT_EQ(cb.piece(ids[0]).bytes, "ab");
+  EXPECT_EQ(cb.piece(ids[1]).bytes, "cde");
+}
+
+TEST(EncoderTest, TiesGoToTheLongestFirstToken) {
+  Codebook cb = MakeCodebook({"ab", "bc", "abc", "cd"});
+  auto enc = Encoder::Create(cb);
+  ASSERT_TRUE(enc.ok());
+  // "abcd": "ab"+"cd" and "abc"+"d" both take 2; the longer first token wins.
+  std::vector<uint32_t> ids = enc->Encode("abcd");
+  ASSERT_EQ(ids.size(), 2u);
+  EXPECT_EQ(cb.piece(ids[0]).bytes, "abc");
+}
+
+TEST(EncoderTest, MatchesBruteForceOnRandomVocabularies) {
+  const uint64_t seed = testing::TestSeed();
+  std::mt19937_64 rng(seed);
+  for (int round = 0; round < 200; ++round) {
+    std::vector<std::string> words;
+    std::set<std::string> seen;
+    int n = 1 + rng() % 12;
+    while (static_cast<int>(words.size()) < n) {
+      std::string w = testing::RandomBytes(rng, 2 + rng() % 4, 3);
+      if (seen.insert(w).second) words.push_back(w);
+    }
+    Codebook cb = MakeCodebook(words);
+    auto enc = Encoder::Create(cb);
+    ASSERT_TRUE(enc.ok());
+    Decoder dec(cb);
+    std::string text = testing::RandomBytes(rng, rng() % 14, 3);
+    std::vector<uint32_t> ids = enc->Encode(text);
+    std::string back;
+    ASSERT_TRUE(dec.Decode(ids, &back).ok());
+    ASSERT_EQ(back, text) << "seed " << seed << " round " << round;
+    ASSERT_EQ(ids.size(), BruteForceMin(cb, text)) << "seed " << seed << " round " << round;
+  }
+}
+
+TEST(EncoderTest, NeverProducesSpecialTokens) {
+  std::vector<Piece> pieces = Codebook::BytePieces();
+  pieces.push_back({"<eos>", PieceKind::kSpecial});
+  auto cb = Codebook::Create(std::move(pieces), SceneMode::kParagraph, {});
+  ASSERT_TRUE(cb.ok());
+  auto enc = Encoder::Create(*cb);
+  EXPECT_EQ(enc->Encode("<eos>").size(), 5u);
+}
+
+TEST(EncoderTest, SelfTestMismatchIsDetectedOnCreate) {
+  Codebook good = MakeCodebook({"ab"}, {{"ab", {256}}});
+  EXPECT_TRUE(Encoder::Create(good).ok());
+  Codebook bad = MakeCodebook({"ab"}, {{"ab", {'a', 'b'}}});
+  auto r = Encoder::Create(bad);
+  EXPECT_EQ(r.status().code(), StatusCode::kDataLoss);
+  EXPECT_TRUE(Encoder::CreateUnchecked(bad).ok());
+}
+
+TEST(EncoderTest, WindowsGiveTheSameIdsWholeOrInPieces) {
+  const Codebook& cb = testing::SampleCodebook();
+  auto enc = Encoder::Create(cb);
+  ASSERT_TRUE(enc.ok());
+  std::string text;
+  std::string sample = testing::ReadSample("ru_gogol_shinel.txt");
+  while (text.size() < 3 * Encoder::kWindowBytes) text += sample;
+  std::vector<uint32_t> whole = enc->Encode(text);
+  std::vector<uint32_t> parts;
+  std::string_view rest = text;
+  int windows = 0;
+  while (!rest.empty()) {
+    size_t end = WindowEnd(rest);
+    EXPECT_LE(end, Encoder::kWindowBytes);
+    enc->Encode(rest.substr(0, end), &parts);
+    rest.remove_prefix(end);
+    ++windows;
+  }
+  EXPECT_GE(windows, 3);
+  EXPECT_EQ(whole, parts);
+}
+
+TEST(EncoderTest, WindowEndFallsOnACharacterStart) {
+  std::string cyr;
+  while (cyr.size() < 2 * Encoder::kWindowBytes) cyr += "\xD0\xB6";  // "ж", no spaces
+  size_t end = WindowEnd(cyr);
+  EXPECT_GT(end, Encoder::kWindowBytes - 4);
+  EXPECT_NE(static_cast<uint8_t>(cyr[end]) & 0xC0, 0x80);
+}
+
+}  // namespace
+}  // namespace hypertok
