@@ -32,9 +32,26 @@ enum class PieceKind : uint8_t {
   kSpecial = 2,  // a control token, never produced from text by default
 };
 
+// Which pipeline stage proposed a piece. Informational: it never changes
+// encoding, but `stats` uses it for the per-stage waterfall.
+enum class PieceOrigin : uint8_t {
+  kUnknown = 0,
+  kByte = 1,      // the 256 byte tokens
+  kChar = 2,      // one multi-byte character
+  kPretoken = 3,  // a whole pre-token: word with its space, number, symbol run, line break
+  kSubword = 4,   // part of a pre-token (statistical)
+  kMorph = 5,     // part of a word cut at morph boundaries (morpheme splitter)
+  kEnding = 6,    // an ending marker (ending-marker extractor)
+  kBond = 7,      // a hyperbond: several pre-tokens
+  kSpecial = 8,   // a control token
+};
+constexpr int kNumPieceOrigins = 9;
+std::string_view PieceOriginName(PieceOrigin origin);
+
 struct Piece {
   std::string bytes;
   PieceKind kind = PieceKind::kNormal;
+  PieceOrigin origin = PieceOrigin::kUnknown;
   friend bool operator==(const Piece&, const Piece&) = default;
 };
 

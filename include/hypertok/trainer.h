@@ -1,10 +1,10 @@
-// The codebook trainer. This first trainer picks, within --vocab-size, the
-// 256 byte tokens plus the pre-tokens (words with their leading space,
-// numbers, symbol runs, line-break runs; see src/train/pretokenizer.h) and
-// multi-byte characters that save the most tokens on the training text:
-// score = count × (characters − 1) for a pre-token, count × (bytes − 1) for a
-// character; ties broken by bytes. Later stages (morphemes, ending markers,
-// hyperbonds) replace the candidate set; the codebook format stays.
+// The codebook trainer: the training side of the pipeline, stage by stage.
+//
+//   raw text ─► pre-token counts + sample (src/train/corpus.h)
+//            ─► hyperbonds (src/train/hyperbond_miner.h)
+//            ─► pieces chosen to minimise the sample's token count
+//               (src/train/codebook_builder.h)
+//            ─► codebook with self-tests
 //
 // Deterministic: the codebook bytes depend only on the input bytes and the
 // options other than `threads`.
@@ -28,16 +28,22 @@
 namespace hypertok {
 
 struct TrainOptions {
-  size_t vocab_size = 32000;
+  size_t vocab_size = 32000;  // all entries, the 256 byte tokens included
   SceneMode scene = SceneMode::kParagraph;  // stored as encode's default
   int threads = 1;
-  uint64_t seed = 0;  // recorded; this trainer makes no random choices
+  uint64_t seed = 0;          // recorded; the trainer makes no random choices
+  int max_bond_words = 3;     // 0 or 1: no hyperbonds
+  size_t max_sample_tokens = size_t{32} << 20;  // pre-tokens kept for optimisation
 };
 
 struct TrainStats {
   uint64_t bytes = 0;
   uint64_t distinct_pretokens = 0;
+  uint64_t sample_pretokens = 0;
+  uint64_t bonds_mined = 0;
   uint64_t candidates = 0;
+  uint64_t rounds = 0;
+  uint64_t sample_tokens = 0;  // tokens of the sample under the chosen pieces
 };
 
 class Trainer {
@@ -52,9 +58,9 @@ class Trainer {
   const TrainStats& stats() const { return stats_; }
 
  private:
-  struct Counts;
+  struct State;
   TrainOptions options_;
-  std::unique_ptr<Counts> counts_;
+  std::unique_ptr<State> state_;
   TrainStats stats_;
 };
 

@@ -16,6 +16,7 @@ struct TrainFlags {
   std::string scene = "paragraph";
   int threads = 1;
   uint64_t seed = 0;
+  int max_bond_words = 3;
   bool force = false;
 };
 
@@ -29,7 +30,8 @@ Status RunTrain(const TrainFlags& f) {
   Trainer trainer({.vocab_size = f.vocab_size,
                    .scene = scene,
                    .threads = ResolveThreads(f.threads),
-                   .seed = f.seed});
+                   .seed = f.seed,
+                   .max_bond_words = f.max_bond_words});
   for (const std::string& path : InputsOrStdin(f.inputs)) {
     HT_ASSIGN_OR_RETURN(FileSource src, FileSource::Open(path));
     HT_RETURN_IF_ERROR(trainer.AddSource(&src));
@@ -41,10 +43,13 @@ Status RunTrain(const TrainFlags& f) {
     spdlog::warn("only {} distinct candidates in {} bytes of input: the codebook has {} of "
                  "the {} entries asked for",
                  st.candidates, st.bytes, cb.size(), f.vocab_size);
+  spdlog::info("{} bytes, {} distinct pre-tokens, {} in the sample, {} bonds mined, "
+               "{} candidates, {} rounds: {} tokens on the sample",
+               st.bytes, st.distinct_pretokens, st.sample_pretokens, st.bonds_mined,
+               st.candidates, st.rounds, st.sample_tokens);
   HT_RETURN_IF_ERROR(out->sink()->Write(cb.Serialize()));
   HT_RETURN_IF_ERROR(out->Commit());
-  spdlog::info("wrote {}: {} entries, {} bytes of input, {} distinct pre-tokens", f.output,
-               cb.size(), st.bytes, st.distinct_pretokens);
+  spdlog::info("wrote {}: {} entries", f.output, cb.size());
   return OkStatus();
 }
 
@@ -63,6 +68,10 @@ Command AddTrainCommand(CLI::App& app) {
       ->capture_default_str();
   AddThreadsOption(sub, &f->threads);
   sub->add_option("--seed", f->seed, "Seed for random choices (recorded in the codebook)");
+  sub->add_option("--max-bond-words", f->max_bond_words,
+                  "Longest hyperbond in words (0 or 1: no hyperbonds)")
+      ->check(CLI::Range(0, 8))
+      ->capture_default_str();
   sub->add_flag("-f,--force", f->force, "Overwrite an existing output file");
   return {sub, [f] { return RunTrain(*f); }};
 }

@@ -32,6 +32,7 @@ const uint32_t kTagConf = Tag("CONF");
 const uint32_t kTagVocab = Tag("VOCB");
 const uint32_t kTagMeta = Tag("META");
 const uint32_t kTagTest = Tag("TEST");
+const uint32_t kTagOrigin = Tag("ORIG");
 
 std::string TagName(uint32_t tag) {
   std::string s;
@@ -86,6 +87,21 @@ StatusOr<std::map<std::string, std::string>> ParseStringMap(
 
 }  // namespace
 
+std::string_view PieceOriginName(PieceOrigin origin) {
+  switch (origin) {
+    case PieceOrigin::kUnknown: return "unknown";
+    case PieceOrigin::kByte: return "byte";
+    case PieceOrigin::kChar: return "char";
+    case PieceOrigin::kPretoken: return "pretoken";
+    case PieceOrigin::kSubword: return "subword";
+    case PieceOrigin::kMorph: return "morph";
+    case PieceOrigin::kEnding: return "ending";
+    case PieceOrigin::kBond: return "bond";
+    case PieceOrigin::kSpecial: return "special";
+  }
+  return "?";
+}
+
 FileKind DetectFileKind(std::string_view head) {
   if (head.substr(0, kMagic.size()) == kMagic) return FileKind::kCodebook;
   if (head.substr(0, kStreamMagic.size()) == kStreamMagic) return FileKind::kStream;
@@ -97,6 +113,7 @@ std::vector<Piece> Codebook::BytePieces() {
   for (int b = 0; b < 256; ++b) {
     out[b].bytes = std::string(1, static_cast<char>(b));
     out[b].kind = PieceKind::kByte;
+    out[b].origin = PieceOrigin::kByte;
   }
   return out;
 }
@@ -180,15 +197,18 @@ std::string Codebook::Serialize() const {
       for (uint32_t id : t.expected) w.Varint(id);
     }
   }
+  std::string origins;
+  for (const Piece& p : pieces_) origins.push_back(static_cast<char>(p.origin));
   std::string out;
   ByteWriter w(&out);
   w.Bytes(kMagic);
   w.U16(kFormatMajor);
   w.U16(kFormatMinor);
-  w.U32(4);
+  w.U32(5);
   w.U64(id_);
   WriteSection(w, kTagConf, true, conf);
   WriteSection(w, kTagVocab, true, vocab);
+  WriteSection(w, kTagOrigin, false, origins);
   WriteSection(w, kTagMeta, false, meta);
   WriteSection(w, kTagTest, false, tests);
   w.U64(Hash64(out));
@@ -224,8 +244,8 @@ StatusOr<Codebook> Codebook::Parse(std::string_view file) {
   cb.format_minor_ = minor;
   ByteReader r(file.substr(kHeaderBytes, body_end - kHeaderBytes));
   std::set<uint32_t> seen;
-  std::string_view conf_payload, vocab_payload, meta_payload, test_payload;
-  bool have_conf = false, have_vocab = false;
+  std::string_view conf_payload, vocab_payload, meta_payload, test_payload, origin_payload;
+  bool have_conf = false, have_vocab = false, have_origin = false;
   for (uint32_t i = 0; i < nsections; ++i) {
     uint32_t tag = 0, flags = 0;
     uint64_t len = 0;
@@ -251,6 +271,9 @@ StatusOr<Codebook> Codebook::Parse(std::string_view file) {
       meta_payload = payload;
     } else if (tag == kTagTest) {
       test_payload = payload;
+    } else if (tag == kTagOrigin) {
+      origin_payload = payload;
+      have_origin = true;
     } else {
       HT_CHECK_OR_RETURN(!(flags & kFlagRequired), Unimplemented)
           << "section " << name << " is required but unknown to this hypertok "
@@ -306,6 +329,18 @@ StatusOr<Codebook> Codebook::Parse(std::string_view file) {
     HT_CHECK_OR_RETURN(cb.id_ == stored_id, DataLoss)
         << "codebook ID in the header (" << Hex64(stored_id)
         << ") does not match its vocabulary (" << Hex64(cb.id_) << ")";
+  }
+
+  if (have_origin) {
+    HT_CHECK_OR_RETURN(origin_payload.size() == cb.pieces_.size(), DataLoss)
+        << "section ORIG: " << origin_payload.size() << " entries for "
+        << cb.pieces_.size() << " pieces";
+    for (size_t id = 0; id < cb.pieces_.size(); ++id) {
+      auto o = static_cast<uint8_t>(origin_payload[id]);
+      // Unknown origins from newer writers read as kUnknown: informational.
+      cb.pieces_[id].origin = o < kNumPieceOrigins ? static_cast<PieceOrigin>(o)
+                                                   : PieceOrigin::kUnknown;
+    }
   }
 
   if (!meta_payload.empty()) {

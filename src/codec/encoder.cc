@@ -11,41 +11,14 @@
 #include <algorithm>
 #include <limits>
 
-#include "common/hash.h"
+#include "codec/byte_trie.h"
 
 namespace hypertok {
 
-namespace {
-constexpr uint32_t kNoPiece = std::numeric_limits<uint32_t>::max();
-}
-
 struct Encoder::Impl {
-  struct Node {
-    uint32_t edge_begin = 0;
-    uint32_t edge_count = 0;
-    uint32_t piece = kNoPiece;
-  };
-  // Node 0 is the root; its children are found through root_child (direct
-  // table), deeper nodes through sorted (label, target) edge lists.
-  std::vector<Node> nodes;
-  std::vector<uint8_t> labels;
-  std::vector<uint32_t> targets;
-  uint32_t root_child[256];
+  ByteTrie trie;  // normal pieces → id
   uint64_t codebook_id = 0;
   size_t vocab_size = 0;
-
-  uint32_t Child(uint32_t node, uint8_t b) const {
-    const Node& n = nodes[node];
-    const uint8_t* l = labels.data() + n.edge_begin;
-    if (n.edge_count <= 8) {
-      for (uint32_t k = 0; k < n.edge_count; ++k)
-        if (l[k] == b) return targets[n.edge_begin + k];
-      return 0;
-    }
-    const uint8_t* it = std::lower_bound(l, l + n.edge_count, b);
-    if (it != l + n.edge_count && *it == b) return targets[n.edge_begin + (it - l)];
-    return 0;
-  }
 
   void Build(const Codebook& cb);
   void EncodeWindow(std::string_view text, std::vector<uint32_t>* ids) const;
@@ -54,49 +27,15 @@ struct Encoder::Impl {
 void Encoder::Impl::Build(const Codebook& cb) {
   codebook_id = cb.id();
   vocab_size = cb.size();
-  // Sort normal pieces by bytes; then a node's children are contiguous runs
-  // and can be laid out breadth-first without per-node maps.
   std::vector<uint32_t> order;
   for (uint32_t id = 256; id < cb.size(); ++id)
     if (cb.piece(id).kind == PieceKind::kNormal) order.push_back(id);
   std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
     return cb.piece(a).bytes < cb.piece(b).bytes;
   });
-  // Build a pointer trie first (simple), then flatten.
-  struct TmpNode {
-    std::vector<std::pair<uint8_t, uint32_t>> kids;
-    uint32_t piece = kNoPiece;
-  };
-  std::vector<TmpNode> tmp(1);
-  for (uint32_t id : order) {
-    uint32_t cur = 0;
-    for (char c : cb.piece(id).bytes) {
-      uint8_t b = static_cast<uint8_t>(c);
-      auto& kids = tmp[cur].kids;
-      if (!kids.empty() && kids.back().first == b) {
-        cur = kids.back().second;
-      } else {
-        // Sorted insertion order guarantees b > every existing label here.
-        uint32_t next = static_cast<uint32_t>(tmp.size());
-        tmp[cur].kids.emplace_back(b, next);
-        tmp.emplace_back();
-        cur = next;
-      }
-    }
-    tmp[cur].piece = id;
-  }
-  nodes.resize(tmp.size());
-  for (size_t i = 0; i < tmp.size(); ++i) {
-    nodes[i].piece = tmp[i].piece;
-    nodes[i].edge_begin = static_cast<uint32_t>(labels.size());
-    nodes[i].edge_count = static_cast<uint32_t>(tmp[i].kids.size());
-    for (auto [b, t] : tmp[i].kids) {
-      labels.push_back(b);
-      targets.push_back(t);
-    }
-  }
-  std::fill(std::begin(root_child), std::end(root_child), 0u);
-  for (auto [b, t] : tmp[0].kids) root_child[b] = t;
+  std::vector<std::string_view> keys;
+  for (uint32_t id : order) keys.push_back(cb.piece(id).bytes);
+  trie = ByteTrie::Build(keys, order);
 }
 
 void Encoder::Impl::EncodeWindow(std::string_view text,
@@ -112,17 +51,17 @@ void Encoder::Impl::EncodeWindow(std::string_view text,
     uint32_t best = cost[i + 1] + 1;
     uint32_t best_id = s[i];
     uint32_t best_len = 1;
-    uint32_t node = root_child[s[i]];
+    uint32_t node = trie.Root(s[i]);
     size_t j = i + 1;
     while (node != 0) {
-      uint32_t piece = nodes[node].piece;
-      if (piece != kNoPiece && cost[j] + 1 <= best) {
+      uint32_t piece = trie.Value(node);
+      if (piece != ByteTrie::kNoValue && cost[j] + 1 <= best) {
         best = cost[j] + 1;
         best_id = piece;
         best_len = static_cast<uint32_t>(j - i);
       }
       if (j == n) break;
-      node = Child(node, s[j]);
+      node = trie.Child(node, s[j]);
       ++j;
     }
     cost[i] = best;

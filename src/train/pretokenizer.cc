@@ -115,6 +115,22 @@ size_t SafeCut(std::string_view text, size_t limit) {
   return p;
 }
 
+UnitClass ClassifyUnit(std::string_view unit) {
+  if (unit.empty()) return UnitClass::kInvalid;
+  size_t q = unit.size() - 1;
+  while (q > 0 && unit.size() - q < 4 && (static_cast<uint8_t>(unit[q]) & 0xC0) == 0x80) --q;
+  size_t len;
+  switch (ClassAt(unit, q, &len)) {
+    case Cls::kLetter: return UnitClass::kWord;
+    case Cls::kDigit: return UnitClass::kNumber;
+    case Cls::kOther: return UnitClass::kSymbol;
+    case Cls::kSpace: return UnitClass::kSpace;
+    case Cls::kNewline: return UnitClass::kLineBreak;
+    case Cls::kInvalid: break;
+  }
+  return UnitClass::kInvalid;
+}
+
 size_t CharLength(std::string_view text, size_t i) {
   size_t len;
   ClassAt(text, i, &len);

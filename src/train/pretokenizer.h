@@ -27,6 +27,10 @@ void Pretokenize(std::string_view text,
 // changing the counts.
 size_t SafeCut(std::string_view text, size_t limit);
 
+// What kind of unit Pretokenize emitted, judged by its last character.
+enum class UnitClass { kWord, kNumber, kSymbol, kSpace, kLineBreak, kInvalid };
+UnitClass ClassifyUnit(std::string_view unit);
+
 // Length of the character at text[i]: its UTF-8 length, or 1 for a byte
 // that does not start a valid sequence.
 size_t CharLength(std::string_view text, size_t i);
