@@ -36,6 +36,7 @@ Command AddDecodeCommand(CLI::App& app);
 Command AddVerifyCommand(CLI::App& app);
 Command AddStatsCommand(CLI::App& app);
 Command AddInspectCommand(CLI::App& app);
+Command AddBondsCommand(CLI::App& app);
 
 // "-" and an empty list both mean standard input.
 std::vector<std::string> InputsOrStdin(const std::vector<std::string>& inputs);
