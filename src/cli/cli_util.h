@@ -37,6 +37,8 @@ Command AddVerifyCommand(CLI::App& app);
 Command AddStatsCommand(CLI::App& app);
 Command AddInspectCommand(CLI::App& app);
 Command AddBondsCommand(CLI::App& app);
+Command AddMorphCommand(CLI::App& app);
+Command AddSplitCommand(CLI::App& app);
 
 // "-" and an empty list both mean standard input.
 std::vector<std::string> InputsOrStdin(const std::vector<std::string>& inputs);

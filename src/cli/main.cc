@@ -44,7 +44,7 @@ int main(int argc, char** argv) {
   std::vector<Command> commands = {
       AddTrainCommand(app),  AddEncodeCommand(app), AddDecodeCommand(app),
       AddVerifyCommand(app), AddStatsCommand(app),  AddInspectCommand(app),
-      AddBondsCommand(app),
+      AddBondsCommand(app),  AddMorphCommand(app),  AddSplitCommand(app),
   };
 
   try {

@@ -1,0 +1,57 @@
+// Internals shared by the morpheme splitter's two learners.
+#ifndef HYPERTOK_MORPH_MORPH_INTERNAL_H_
+#define HYPERTOK_MORPH_MORPH_INTERNAL_H_
+
+#include <cstdint>
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "common/bytes.h"
+#include "morph/morpheme_splitter.h"
+
+namespace hypertok {
+
+// The unsupervised model: a lexicon of morphs (case-folded, UTF-8) with
+// costs in bits, and a Viterbi segmenter over it (see
+// morpheme_splitter_unsupervised.cc for how the lexicon is learned).
+class UnsupervisedModel {
+ public:
+  static UnsupervisedModel Train(
+      const std::vector<std::pair<std::string, uint64_t>>& word_counts,
+      const UnsupervisedOptions& options);
+  std::vector<Morph> Split(std::string_view word) const;
+  void Serialize(ByteWriter* w) const;
+  Status Parse(ByteReader* r);
+
+ private:
+  // Morph text → cost in bits of using it once; the type it usually has.
+  struct Entry {
+    float cost = 0;
+    MorphType type = MorphType::kRoot;
+  };
+  std::unordered_map<std::u32string, Entry> lexicon_;
+  float unknown_char_cost_ = 20;  // bits per character of an unknown morph
+  size_t max_len_ = 1;
+  friend struct UnsupervisedTrainer;
+};
+
+constexpr uint8_t kKindSupervised = 1, kKindUnsupervised = 2;
+
+struct MorphemeSplitter::Impl {
+  uint8_t kind = kKindSupervised;
+  // Supervised.
+  int hash_bits = 0;
+  float scale = 1;
+  std::vector<int16_t> weights;  // rows × kLabels
+  std::vector<float> trans;      // (kLabels + 1) × kLabels
+  // Unsupervised.
+  UnsupervisedModel lexicon;
+
+  std::vector<Morph> SplitSupervised(std::string_view word) const;
+};
+
+}  // namespace hypertok
+
+#endif  // HYPERTOK_MORPH_MORPH_INTERNAL_H_
