@@ -21,6 +21,7 @@ struct MorphTrainFlags {
   std::string lang;
   int threads = 1;
   int epochs = 10;
+  std::string word_counts;
   bool force = false;
 };
 
@@ -58,6 +59,15 @@ Status RunMorphTrain(const MorphTrainFlags& f) {
   } else {
     HT_ASSIGN_OR_RETURN(auto words, CountWords(f.corpus, ResolveThreads(f.threads)));
     spdlog::info("{} distinct words", words.size());
+    if (!f.word_counts.empty()) {
+      // The exact counts trained on, as "count word" lines (Morfessor's
+      // --traindata-list format), so baselines can train on the same data.
+      HT_ASSIGN_OR_RETURN(auto list, Output::Open({f.word_counts, false, f.force, false}));
+      std::string text;
+      for (const auto& [w, c] : words) text += fmt::format("{} {}\n", c, w);
+      HT_RETURN_IF_ERROR(list->sink()->Write(text));
+      HT_RETURN_IF_ERROR(list->Commit());
+    }
     HT_ASSIGN_OR_RETURN(MorphemeSplitter m, MorphemeSplitter::TrainUnsupervised(
                                                 words, {.threads = ResolveThreads(f.threads)}));
     model = std::make_unique<MorphemeSplitter>(std::move(m));
@@ -172,6 +182,8 @@ Command AddMorphCommand(CLI::App& app) {
   sub->add_option("--epochs", f->epochs, "Perceptron passes over the gold words")
       ->check(CLI::Range(1, 100))
       ->capture_default_str();
+  sub->add_option("--word-counts", f->word_counts,
+                  "Also write the word counts trained on (\"count word\" lines)");
   AddThreadsOption(sub, &f->threads);
   sub->add_flag("-f,--force", f->force, "Overwrite an existing output file");
   return {sub, [f] { return RunMorphTrain(*f); }};

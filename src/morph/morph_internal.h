@@ -31,9 +31,24 @@ class UnsupervisedModel {
     float cost = 0;
     MorphType type = MorphType::kRoot;
   };
+  // Branching entropy over the training word types (each type counts once):
+  // a trie of the words forward and one of the reversed words, each node
+  // holding the entropy of what follows it ('$'/'^' mark the word's edge).
+  struct CharTrie {
+    std::unordered_map<uint64_t, uint32_t> edges;  // (node << 32 | char) → node
+    std::vector<float> entropy;                    // per node; node 0 = root
+    void Build(const std::vector<std::u32string>& words);
+    // Entropy after each prefix of w: out[i] for w[0..i), 0 where unseen.
+    void Walk(const char32_t* w, size_t n, int step, std::vector<float>* out) const;
+  };
+  std::vector<Morph> SegmentMdl(const std::u32string& w) const;
+  void BuildTries();
+
   std::unordered_map<std::u32string, Entry> lexicon_;
   float unknown_char_cost_ = 20;  // bits per character of an unknown morph
   size_t max_len_ = 1;
+  std::vector<std::u32string> types_;  // training word types, sorted
+  CharTrie forward_, backward_;
   friend struct UnsupervisedTrainer;
 };
 
