@@ -116,6 +116,16 @@ class Codebook {
   const std::vector<SectionInfo>& sections() const { return sections_; }
   uint16_t format_minor() const { return format_minor_; }
 
+  // Optional sections this build does not interpret (e.g. "MRPH", the morph
+  // model the codebook was trained with), kept and written back in order so
+  // that rewriting a newer file loses nothing. Tags are 4 ASCII bytes.
+  const std::vector<std::pair<std::string, std::string>>& extra_sections() const {
+    return extra_sections_;
+  }
+  // The payload of an extra section, or null.
+  const std::string* extra_section(std::string_view tag) const;
+  Status AddExtraSection(std::string tag, std::string payload);
+
  private:
   Codebook() = default;
   static Status Validate(const std::vector<Piece>& pieces);
@@ -126,6 +136,7 @@ class Codebook {
   std::map<std::string, std::string> metadata_;
   std::vector<SelfTest> self_tests_;
   std::vector<SectionInfo> sections_;
+  std::vector<std::pair<std::string, std::string>> extra_sections_;
   uint64_t id_ = 0;
   uint16_t format_minor_ = kFormatMinor;
 };

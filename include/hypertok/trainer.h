@@ -1,6 +1,9 @@
 // The codebook trainer: the training side of the pipeline, stage by stage.
 //
 //   raw text ─► pre-token counts + sample (src/train/corpus.h)
+//            ─► morph boundaries (src/morph/morpheme_splitter.h; given, or
+//               learned from the same text) and ending markers
+//               (src/morph/ending_markers.h)
 //            ─► hyperbonds (src/train/hyperbond_miner.h)
 //            ─► pieces chosen to minimise the sample's token count
 //               (src/train/codebook_builder.h)
@@ -27,6 +30,8 @@
 
 namespace hypertok {
 
+class MorphemeSplitter;
+
 struct TrainOptions {
   size_t vocab_size = 32000;  // all entries, the 256 byte tokens included
   SceneMode scene = SceneMode::kParagraph;  // stored as encode's default
@@ -34,6 +39,11 @@ struct TrainOptions {
   uint64_t seed = 0;          // recorded; the trainer makes no random choices
   int max_bond_words = 3;     // 0 or 1: no hyperbonds
   size_t max_sample_tokens = size_t{32} << 20;  // pre-tokens kept for optimisation
+  // Morph model whose boundaries subword pieces must respect. When null and
+  // learn_morph is set, one is learned from the training text (unsupervised);
+  // when null and learn_morph is off, subwords may cut words anywhere.
+  std::shared_ptr<const MorphemeSplitter> morph;
+  bool learn_morph = true;
 };
 
 struct TrainStats {
@@ -44,6 +54,8 @@ struct TrainStats {
   uint64_t candidates = 0;
   uint64_t rounds = 0;
   uint64_t sample_tokens = 0;  // tokens of the sample under the chosen pieces
+  uint64_t endings = 0;        // ending markers in the inventory
+  std::string morph;           // "given", "learned" or "none"
 };
 
 class Trainer {

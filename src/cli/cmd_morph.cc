@@ -25,7 +25,6 @@ struct MorphTrainFlags {
   bool force = false;
 };
 
-// Distinct words (letters only, without their leading space) with counts.
 StatusOr<std::vector<std::pair<std::string, uint64_t>>> CountWords(
     const std::vector<std::string>& inputs, int threads) {
   Corpus corpus({.threads = threads, .max_sample_tokens = 0});
@@ -33,16 +32,7 @@ StatusOr<std::vector<std::pair<std::string, uint64_t>>> CountWords(
     HT_ASSIGN_OR_RETURN(FileSource src, FileSource::Open(path));
     HT_RETURN_IF_ERROR(corpus.AddSource(&src));
   }
-  std::unordered_map<std::string, uint64_t> words;
-  for (uint32_t id = 0; id < corpus.size(); ++id) {
-    std::string_view w = corpus.str(id);
-    if (ClassifyUnit(w) != UnitClass::kWord) continue;
-    if (w[0] == ' ') w.remove_prefix(1);
-    words[std::string(w)] += corpus.info(id).count;
-  }
-  std::vector<std::pair<std::string, uint64_t>> out(words.begin(), words.end());
-  std::sort(out.begin(), out.end());
-  return out;
+  return corpus.WordCounts();
 }
 
 Status RunMorphTrain(const MorphTrainFlags& f) {
@@ -143,7 +133,8 @@ Status RunSplit(const SplitFlags& f) {
         std::string_view word = line.substr(0, line.find('\t'));
         text.append(word);
         text += '\t';
-        AppendTsvMorphs(word, split(word), &text);
+        // One word per line rarely repeats: no cache.
+        AppendTsvMorphs(word, model.Split(word), &text);
         text += '\n';
       }
     } else {

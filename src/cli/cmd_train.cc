@@ -4,6 +4,7 @@
 #include "cli/cli_util.h"
 #include "cli/output.h"
 #include "hypertok/trainer.h"
+#include "morph/morpheme_splitter.h"
 
 namespace hypertok::cli {
 
@@ -17,6 +18,7 @@ struct TrainFlags {
   int threads = 1;
   uint64_t seed = 0;
   int max_bond_words = 3;
+  std::string morph;
   bool force = false;
 };
 
@@ -27,11 +29,18 @@ Status RunTrain(const TrainFlags& f) {
       << "--vocab-size must be between 256 and " << Codebook::kMaxVocabSize;
   // Open the output first: refusing to overwrite should not cost a training run.
   HT_ASSIGN_OR_RETURN(auto out, Output::Open({f.output, false, f.force, true}));
+  std::shared_ptr<const MorphemeSplitter> morph;
+  if (!f.morph.empty() && f.morph != "none") {
+    HT_ASSIGN_OR_RETURN(MorphemeSplitter m, MorphemeSplitter::Load(f.morph));
+    morph = std::make_shared<const MorphemeSplitter>(std::move(m));
+  }
   Trainer trainer({.vocab_size = f.vocab_size,
                    .scene = scene,
                    .threads = ResolveThreads(f.threads),
                    .seed = f.seed,
-                   .max_bond_words = f.max_bond_words});
+                   .max_bond_words = f.max_bond_words,
+                   .morph = morph,
+                   .learn_morph = f.morph.empty()});
   for (const std::string& path : InputsOrStdin(f.inputs)) {
     HT_ASSIGN_OR_RETURN(FileSource src, FileSource::Open(path));
     HT_RETURN_IF_ERROR(trainer.AddSource(&src));
@@ -43,10 +52,10 @@ Status RunTrain(const TrainFlags& f) {
     spdlog::warn("only {} distinct candidates in {} bytes of input: the codebook has {} of "
                  "the {} entries asked for",
                  st.candidates, st.bytes, cb.size(), f.vocab_size);
-  spdlog::info("{} bytes, {} distinct pre-tokens, {} in the sample, {} bonds mined, "
-               "{} candidates, {} rounds: {} tokens on the sample",
-               st.bytes, st.distinct_pretokens, st.sample_pretokens, st.bonds_mined,
-               st.candidates, st.rounds, st.sample_tokens);
+  spdlog::info("{} bytes, {} distinct pre-tokens, {} in the sample, morph model {}, {} ending "
+               "markers, {} bonds mined, {} candidates, {} rounds: {} tokens on the sample",
+               st.bytes, st.distinct_pretokens, st.sample_pretokens, st.morph, st.endings,
+               st.bonds_mined, st.candidates, st.rounds, st.sample_tokens);
   HT_RETURN_IF_ERROR(out->sink()->Write(cb.Serialize()));
   HT_RETURN_IF_ERROR(out->Commit());
   spdlog::info("wrote {}: {} entries", f.output, cb.size());
@@ -72,6 +81,9 @@ Command AddTrainCommand(CLI::App& app) {
                   "Longest hyperbond in words (0 or 1: no hyperbonds)")
       ->check(CLI::Range(0, 8))
       ->capture_default_str();
+  sub->add_option("--morph", f->morph,
+                  "Morph model (.morph) whose boundaries subwords respect; 'none' to cut "
+                  "anywhere (default: learn one from the input, unsupervised)");
   sub->add_flag("-f,--force", f->force, "Overwrite an existing output file");
   return {sub, [f] { return RunTrain(*f); }};
 }

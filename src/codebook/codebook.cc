@@ -34,6 +34,12 @@ const uint32_t kTagMeta = Tag("META");
 const uint32_t kTagTest = Tag("TEST");
 const uint32_t kTagOrigin = Tag("ORIG");
 
+uint32_t Tag4(std::string_view s) {
+  uint32_t t = 0;
+  for (int i = 0; i < 4; ++i) t |= static_cast<uint32_t>(static_cast<uint8_t>(s[i])) << (8 * i);
+  return t;
+}
+
 std::string TagName(uint32_t tag) {
   std::string s;
   for (int i = 0; i < 4; ++i) {
@@ -204,13 +210,15 @@ std::string Codebook::Serialize() const {
   w.Bytes(kMagic);
   w.U16(kFormatMajor);
   w.U16(kFormatMinor);
-  w.U32(5);
+  w.U32(static_cast<uint32_t>(5 + extra_sections_.size()));
   w.U64(id_);
   WriteSection(w, kTagConf, true, conf);
   WriteSection(w, kTagVocab, true, vocab);
   WriteSection(w, kTagOrigin, false, origins);
   WriteSection(w, kTagMeta, false, meta);
   WriteSection(w, kTagTest, false, tests);
+  for (const auto& [tag, payload] : extra_sections_)
+    WriteSection(w, Tag4(tag), false, payload);
   w.U64(Hash64(out));
   return out;
 }
@@ -278,6 +286,7 @@ StatusOr<Codebook> Codebook::Parse(std::string_view file) {
       HT_CHECK_OR_RETURN(!(flags & kFlagRequired), Unimplemented)
           << "section " << name << " is required but unknown to this hypertok "
           << "(written by format " << major << "." << minor << "); upgrade hypertok";
+      cb.extra_sections_.emplace_back(name, std::string(payload));
     }
   }
   HT_CHECK_OR_RETURN(r.empty(), DataLoss)
@@ -373,6 +382,22 @@ StatusOr<Codebook> Codebook::Parse(std::string_view file) {
     HT_CHECK_OR_RETURN(t.empty(), DataLoss) << "section TEST: unexpected trailing bytes";
   }
   return cb;
+}
+
+const std::string* Codebook::extra_section(std::string_view tag) const {
+  for (const auto& [t, payload] : extra_sections_)
+    if (t == tag) return &payload;
+  return nullptr;
+}
+
+Status Codebook::AddExtraSection(std::string tag, std::string payload) {
+  HT_CHECK_OR_RETURN(tag.size() == 4, InvalidArgument) << "section tag must be 4 bytes";
+  for (const char* known : {"CONF", "VOCB", "ORIG", "META", "TEST"})
+    HT_CHECK_OR_RETURN(tag != known, InvalidArgument) << "section " << tag << " is built in";
+  HT_CHECK_OR_RETURN(extra_section(tag) == nullptr, InvalidArgument)
+      << "section " << tag << " already present";
+  extra_sections_.emplace_back(std::move(tag), std::move(payload));
+  return OkStatus();
 }
 
 StatusOr<Codebook> Codebook::Load(const std::string& path) {

@@ -7,7 +7,7 @@
 // '^' and '$'): the characters at i−3…i+3, every n-gram of 2–5 characters
 // inside the window i−4…i+4 that touches i, the whole remainder of the word
 // from i and the whole prefix before i when they are short, and distances to
-// the word's edges. Each feature is hashed (XXH3) to one of 2^hash_bits rows
+// the word's edges. Each feature is hashed to one of 2^hash_bits rows
 // of per-label weights; the averaged weights are stored as int16 with one
 // scale. Why this model: it is the strong classical CPU approach for this
 // task (CRF-like accuracy, far faster to train), small to store and fast to
@@ -45,14 +45,20 @@ bool Allowed(int prev, int cur) {
   return prev != kStart && LabelType(prev) == LabelType(cur);
 }
 
-// Hashes a feature: template id plus a run of code points.
+// Hashes a feature (template id plus a run of code points) to a row. A
+// multiply-xorshift mix rather than a general-purpose hash: this runs ~30
+// times per character, and the bits must be the same on every platform.
 uint32_t FeatureRow(uint32_t tmpl, const char32_t* s, size_t n, uint32_t mask) {
-  char32_t buf[16];
-  buf[0] = tmpl;
-  std::copy(s, s + n, buf + 1);
-  return static_cast<uint32_t>(Hash64(std::string_view(reinterpret_cast<const char*>(buf),
-                                                       (n + 1) * sizeof(char32_t)))) &
-         mask;
+  uint64_t h = 0x9E3779B97F4A7C15ull * (tmpl + 1);
+  for (size_t i = 0; i < n; ++i) {
+    h ^= static_cast<uint64_t>(s[i]);
+    h *= 0xff51afd7ed558ccdull;
+    h ^= h >> 32;
+  }
+  h ^= n;
+  h *= 0xc4ceb9fe1a85ec53ull;
+  h ^= h >> 29;
+  return static_cast<uint32_t>(h) & mask;
 }
 
 // Feature rows of every character of a folded word.
@@ -147,6 +153,8 @@ StatusOr<std::vector<GoldWord>> ParseGold(std::string_view text, const std::stri
           part = part.substr(0, colon);
         }
       }
+      if (part.starts_with("@@")) part.remove_prefix(2);  // SIGMORPHON continuation mark
+      if (part.empty()) continue;
       if (part.size() > 1 && part[0] == '+') {
         part.remove_prefix(1);
         type = MorphType::kEnding;
@@ -172,45 +180,59 @@ std::vector<Morph> MorphemeSplitter::Impl::SplitSupervised(std::string_view word
   const size_t n = v.size();
   std::vector<Morph> out;
   if (n == 0) return out;
-  std::vector<uint32_t> rows, starts;
+  thread_local std::vector<uint32_t> rows, starts;
+  thread_local std::vector<float> score;
+  thread_local std::vector<int> back;
   Features(v.folded, (1u << hash_bits) - 1, &rows, &starts);
-  // Viterbi over labels.
-  std::vector<float> score(n * kLabels);
-  std::vector<int> back(n * kLabels);
+  score.resize(n * kLabels);
+  back.resize(n * kLabels);
+  // Viterbi; I-T may only follow B-T or I-T, B-* may follow anything.
   for (size_t i = 0; i < n; ++i) {
     int32_t em[kLabels] = {};
     for (uint32_t k = starts[i]; k < starts[i + 1]; ++k) {
       const int16_t* w = &weights[size_t{rows[k]} * kLabels];
       for (int l = 0; l < kLabels; ++l) em[l] += w[l];
     }
+    float* cur = &score[i * kLabels];
+    int* bk = &back[i * kLabels];
+    if (i == 0) {
+      for (int l = 0; l < kLabels; ++l) {
+        cur[l] = LabelInside(l) ? -std::numeric_limits<float>::infinity()
+                                : trans[kStart * kLabels + l] + em[l] * scale;
+        bk[l] = kStart;
+      }
+      continue;
+    }
+    const float* prev = cur - kLabels;
+    // Best predecessor for any B label, per label (transitions differ).
     for (int l = 0; l < kLabels; ++l) {
-      float best = -std::numeric_limits<float>::infinity();
-      int arg = 0;
-      if (i == 0) {
-        if (!Allowed(kStart, l)) {
-          score[l] = best;
-          continue;
-        }
-        best = trans[kStart * kLabels + l];
-        arg = kStart;
+      float best;
+      int arg;
+      if (LabelInside(l)) {
+        int b = l - 1;  // B-T of the same type
+        float sb = prev[b] + trans[b * kLabels + l], si = prev[l] + trans[l * kLabels + l];
+        best = sb >= si ? sb : si;
+        arg = sb >= si ? b : l;
       } else {
-        for (int p = 0; p < kLabels; ++p) {
-          if (!Allowed(p, l)) continue;
-          float s = score[(i - 1) * kLabels + p] + trans[p * kLabels + l];
-          if (s > best) {
-            best = s;
+        best = prev[0] + trans[l];
+        arg = 0;
+        for (int p = 1; p < kLabels; ++p) {
+          float sp = prev[p] + trans[p * kLabels + l];
+          if (sp > best) {
+            best = sp;
             arg = p;
           }
         }
       }
-      score[i * kLabels + l] = best + em[l] * scale;
-      back[i * kLabels + l] = arg;
+      cur[l] = best + em[l] * scale;
+      bk[l] = arg;
     }
   }
   int l = 0;
   for (int k = 1; k < kLabels; ++k)
     if (score[(n - 1) * kLabels + k] > score[(n - 1) * kLabels + l]) l = k;
-  std::vector<int> labels(n);
+  thread_local std::vector<int> labels;
+  labels.resize(n);
   for (size_t i = n; i-- > 0;) {
     labels[i] = l;
     l = back[i * kLabels + l];

@@ -167,6 +167,26 @@ void Builder::Seed(BuilderReport* report) {
   }
   report->subword_candidates = ranked.size();
 
+  // Ending markers: candidates of their own origin (added if not seeded).
+  {
+    std::unordered_map<std::string_view, size_t> at;
+    for (size_t i = ch.size(); i < cands_.size(); ++i) at.emplace(cands_[i].text, i);
+    std::unordered_map<std::string_view, size_t> chars_at;
+    for (size_t i = 0; i < ch.size(); ++i) chars_at.emplace(cands_[i].text, i);
+    for (const std::string& e : opt_.endings) {
+      if (e.size() < 2 || chars_at.count(e)) continue;
+      auto it = at.find(e);
+      if (it != at.end()) {
+        cands_[it->second].origin = PieceOrigin::kEnding;
+      } else {
+        Cand c;
+        c.text = e;
+        c.origin = PieceOrigin::kEnding;
+        cands_.push_back(c);
+      }
+    }
+  }
+
   // Bonds: the most valuable by count × (pre-tokens − 1), as mined.
   const size_t want_bonds = static_cast<size_t>(opt_.bond_seed_factor * opt_.pieces);
   size_t nb = 0;

@@ -39,6 +39,7 @@ struct BuilderOptions {
   double shrink = 0.8;  // fraction kept per pruning round
   int threads = 1;
   CutOracle cuts;       // morph boundaries for subword candidates, if any
+  std::vector<std::string> endings;  // ending markers, seeded as kEnding candidates
 };
 
 struct BuilderReport {

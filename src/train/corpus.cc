@@ -89,6 +89,21 @@ void Corpus::Append(std::vector<uint32_t>&& ids) {
   // Chunk numbering continues so the next kept chunk is a multiple of stride.
 }
 
+std::vector<std::pair<std::string, uint64_t>> Corpus::WordCounts() const {
+  std::unordered_map<std::string_view, uint64_t> words;
+  for (uint32_t id = 0; id < size(); ++id) {
+    std::string_view w = str(id);
+    if (ClassifyUnit(w) != UnitClass::kWord) continue;
+    if (w[0] == ' ') w.remove_prefix(1);
+    words[w] += info_[id].count;
+  }
+  std::vector<std::pair<std::string, uint64_t>> out;
+  out.reserve(words.size());
+  for (const auto& [w, c] : words) out.emplace_back(std::string(w), c);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
 Status Corpus::AddSource(ByteSource* source) {
   if (!hash_) hash_ = std::make_shared<HashHolder>();
   const int threads = std::max(1, options_.threads);

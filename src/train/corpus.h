@@ -17,6 +17,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "hypertok/io.h"
@@ -55,6 +56,9 @@ class Corpus {
   uint64_t input_hash() const;
   // The first bytes of the input (for self-test samples).
   const std::string& head() const { return head_; }
+  // Distinct words (letters only, without a leading space) with their counts
+  // over the whole input, sorted by word: what morph models learn from.
+  std::vector<std::pair<std::string, uint64_t>> WordCounts() const;
   // Every kept chunk was 1 in `sample_stride` of all chunks.
   uint64_t sample_stride() const { return stride_; }
 

@@ -3,6 +3,8 @@
 #include "common/hash.h"
 #include "hypertok/encoder.h"
 #include "hypertok/version.h"
+#include "morph/ending_markers.h"
+#include "morph/morpheme_splitter.h"
 #include "train/codebook_builder.h"
 #include "train/corpus.h"
 #include "train/hyperbond_miner.h"
@@ -52,6 +54,26 @@ StatusOr<Codebook> Trainer::Build() {
   BuilderOptions bo;
   bo.pieces = options_.vocab_size - 256;
   bo.threads = options_.threads;
+  // Morph boundaries and ending markers.
+  std::shared_ptr<const MorphemeSplitter> morph = options_.morph;
+  stats_.morph = morph ? "given" : "none";
+  if (!morph && options_.learn_morph) {
+    auto words = corpus.WordCounts();
+    if (!words.empty()) {
+      HT_ASSIGN_OR_RETURN(MorphemeSplitter m, MorphemeSplitter::TrainUnsupervised(
+                                                  words, {.threads = options_.threads}));
+      morph = std::make_shared<const MorphemeSplitter>(std::move(m));
+      stats_.morph = "learned";
+    }
+  }
+  if (morph) {
+    bo.cuts = [morph](std::string_view word, std::vector<uint32_t>* cuts) {
+      *cuts = MorphCuts(morph->Split(word));
+    };
+    for (const EndingMarker& e : ExtractEndings(*morph, corpus.WordCounts()))
+      bo.endings.push_back(e.text);
+    stats_.endings = bo.endings.size();
+  }
   BuilderReport report;
   std::vector<Piece> pieces = Codebook::BytePieces();
   for (Piece& p : BuildPieces(corpus, bonds, bo, &report)) pieces.push_back(std::move(p));
@@ -68,8 +90,11 @@ StatusOr<Codebook> Trainer::Build() {
       {"input_bytes", std::to_string(corpus.bytes())},
       {"input_xxh3", Hex64(corpus.input_hash())},
       {"sample_stride", std::to_string(corpus.sample_stride())},
+      {"morph", stats_.morph},
   };
   HT_ASSIGN_OR_RETURN(Codebook cb, Codebook::Create(std::move(pieces), options_.scene, meta));
+  // The morph model travels with the codebook (optional section MRPH).
+  if (morph) HT_RETURN_IF_ERROR(cb.AddExtraSection("MRPH", morph->Serialize()));
 
   // Self-tests: the first scenes of the input plus fixed adversarial probes,
   // with the ids this build gives them.

@@ -4,6 +4,7 @@
 set -u
 HT=$(realpath "$1")
 DATA=$(realpath "$2")
+TESTDATA=$(realpath "$(dirname "$0")/../data")
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/hypertok-cli.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
 cd "$WORK"
@@ -197,6 +198,31 @@ expect_rc 0 "inspect codebook" -- "$HT" inspect $M
 grep -q 'vocab size *6000' out.txt && ok || fail "inspect shows vocab size: $(head -5 out.txt)"
 expect_rc 1 "inspect garbage" -- "$HT" inspect random.bin
 expect_one_error_line "inspect garbage"
+
+# --- morph train / split ------------------------------------------------------------------
+expect_rc 0 "morph train --gold" -- "$HT" morph train --gold "$TESTDATA/toy_gold.tsv" -o toy.morph --epochs 20
+printf 'столом\nнастольный\n' >words.txt
+expect_rc 0 "split --tsv" -- "$HT" split -m toy.morph --tsv words.txt
+[ "$(sed -n 1p out.txt)" = "$(printf 'столом\tстол +ом')" ] && ok || fail "split --tsv format: $(head -2 out.txt)"
+expect_rc 2 "morph train with gold and corpus" -- "$HT" morph train --gold "$TESTDATA/toy_gold.tsv" crlf.txt -o x.morph
+expect_rc 0 "morph train unsupervised" -- "$HT" morph train "$DATA/ru_gogol_shinel.txt" "$DATA/en_pg1080_modest_proposal.txt" -o raw.morph
+# Text mode: removing the marks (and the escapes) gives the input back exactly.
+printf 'a|b \\ c|+d\n' >pipes.txt
+for m in toy.morph raw.morph; do
+  for f in "$DATA/ru_gogol_shinel.txt" invalid.txt crlf.txt pipes.txt; do
+    "$HT" split -m $m "$f" >marked.txt || fail "split $m $f"
+    sed -E 's/\\(.)|\|\+?/\1/g' marked.txt | cmp -s - "$f" && ok || fail "unmarking split output of $f ($m)"
+  done
+done
+grep -q '|' marked.txt && ok || fail "split marked nothing"
+expect_rc 1 "split with a corrupt model" -- "$HT" split -m crlf.txt words.txt
+expect_one_error_line "split with a corrupt model"
+# train with a given morph model, without one, and learning one (default).
+expect_rc 0 "train --morph FILE" -- "$HT" train "$DATA/ru_gogol_shinel.txt" -o tm.htk --vocab-size 2000 --morph raw.morph
+expect_rc 0 "train --morph none" -- "$HT" train "$DATA/ru_gogol_shinel.txt" -o tn.htk --vocab-size 2000 --morph none
+"$HT" inspect tm.htk | grep -q 'MRPH' && ok || fail "codebook embeds the morph model"
+"$HT" inspect tn.htk | grep -q 'MRPH' && fail "--morph none still embeds a morph model"
+"$HT" inspect $M | grep -q 'meta *morph = learned' && ok || fail "default training learns a morph model"
 
 echo "cli_test: $checks checks passed, $failures failed"
 [ $failures -eq 0 ]
