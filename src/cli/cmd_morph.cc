@@ -6,6 +6,7 @@
 
 #include "cli/cli_util.h"
 #include "cli/output.h"
+#include "hypertok/codebook.h"
 #include "morph/morpheme_splitter.h"
 #include "train/corpus.h"
 #include "train/pretokenizer.h"
@@ -99,8 +100,26 @@ void AppendTsvMorphs(std::string_view word, const std::vector<Morph>& morphs, st
   }
 }
 
+// A .morph file, or a codebook that embeds one (section MRPH).
+StatusOr<MorphemeSplitter> LoadMorphModel(const std::string& path) {
+  HT_ASSIGN_OR_RETURN(std::string bytes, ReadFileToString(path, Codebook::kMaxFileBytes));
+  if (DetectFileKind(bytes) != FileKind::kCodebook) {
+    auto m = MorphemeSplitter::Parse(bytes);
+    if (!m.ok()) return m.status().WithPrefix(path);
+    return m;
+  }
+  auto cb = Codebook::Parse(bytes);
+  if (!cb.ok()) return cb.status().WithPrefix(path);
+  const std::string* section = cb->extra_section("MRPH");
+  HT_CHECK_OR_RETURN(section != nullptr, InvalidArgument)
+      << path << ": this codebook embeds no morph model (trained with --morph none)";
+  auto m = MorphemeSplitter::Parse(*section);
+  if (!m.ok()) return m.status().WithPrefix(path + ": section MRPH");
+  return m;
+}
+
 Status RunSplit(const SplitFlags& f) {
-  HT_ASSIGN_OR_RETURN(MorphemeSplitter model, MorphemeSplitter::Load(f.model));
+  HT_ASSIGN_OR_RETURN(MorphemeSplitter model, LoadMorphModel(f.model));
   HT_ASSIGN_OR_RETURN(FileSource src, FileSource::Open(f.input));
   HT_ASSIGN_OR_RETURN(auto out, Output::Open({f.output, false, f.force, false}));
   std::unordered_map<std::string, std::vector<Morph>> cache;
@@ -183,7 +202,8 @@ Command AddMorphCommand(CLI::App& app) {
 Command AddSplitCommand(CLI::App& app) {
   auto f = std::make_shared<SplitFlags>();
   CLI::App* sub = app.add_subcommand("split", "Split words into morphs with a morph model");
-  sub->add_option("-m,--model", f->model, "Morph model (.morph)")->required();
+  sub->add_option("-m,--model", f->model, "Morph model (.morph), or a codebook embedding one")
+      ->required();
   sub->add_option("input", f->input, "Input ('-' or none: standard input)");
   sub->add_flag("--tsv", f->tsv,
                 "One word per line in, word<TAB>m1 m2 +ending out (morph_eval.py format)");

@@ -221,8 +221,20 @@ expect_one_error_line "split with a corrupt model"
 expect_rc 0 "train --morph FILE" -- "$HT" train "$DATA/ru_gogol_shinel.txt" -o tm.htk --vocab-size 2000 --morph raw.morph
 expect_rc 0 "train --morph none" -- "$HT" train "$DATA/ru_gogol_shinel.txt" -o tn.htk --vocab-size 2000 --morph none
 "$HT" inspect tm.htk | grep -q 'MRPH' && ok || fail "codebook embeds the morph model"
+"$HT" split -m tm.htk --tsv words.txt >a.tsv && "$HT" split -m raw.morph --tsv words.txt >b.tsv && cmp -s a.tsv b.tsv \
+  && ok || fail "split with the codebook's embedded model differs from the model file"
+expect_rc 2 "split with a codebook without a morph model" -- "$HT" split -m tn.htk words.txt
 "$HT" inspect tn.htk | grep -q 'MRPH' && fail "--morph none still embeds a morph model"
 "$HT" inspect $M | grep -q 'meta *morph = learned' && ok || fail "default training learns a morph model"
+
+# --- golden: stats --json of a codebook trained on bundled samples ---------------------------
+# Pins the whole training pipeline and the encoder, bit for bit, on every machine.
+# After an intended change: HYPERTOK_UPDATE_GOLDEN=1 ctest -R cli_tests, and review the diff.
+"$HT" train "$DATA/ru_gogol_shinel.txt" "$DATA/en_pg1080_modest_proposal.txt" -o golden.htk --vocab-size 3000 -T2
+"$HT" stats -m golden.htk --json "$DATA/ru_gogol_shinel.txt" "$DATA/en_pg1080_modest_proposal.txt" \
+  | sed "s|$DATA/||g" >golden.json
+[ -n "${HYPERTOK_UPDATE_GOLDEN:-}" ] && cp golden.json "$TESTDATA/golden_stats.json"
+cmp -s golden.json "$TESTDATA/golden_stats.json" && ok || fail "stats --json differs from tests/data/golden_stats.json: $(diff <(tr ',' '\n' <golden.json) <(tr ',' '\n' <"$TESTDATA/golden_stats.json") | head -10)"
 
 echo "cli_test: $checks checks passed, $failures failed"
 [ $failures -eq 0 ]
