@@ -23,6 +23,7 @@ struct MorphTrainFlags {
   int threads = 1;
   int epochs = 10;
   std::string word_counts;
+  float entropy_rise = UnsupervisedOptions().entropy_rise;
   bool force = false;
 };
 
@@ -60,7 +61,8 @@ Status RunMorphTrain(const MorphTrainFlags& f) {
       HT_RETURN_IF_ERROR(list->Commit());
     }
     HT_ASSIGN_OR_RETURN(MorphemeSplitter m, MorphemeSplitter::TrainUnsupervised(
-                                                words, {.threads = ResolveThreads(f.threads)}));
+                                                words, {.entropy_rise = f.entropy_rise,
+                                                        .threads = ResolveThreads(f.threads)}));
     model = std::make_unique<MorphemeSplitter>(std::move(m));
   }
   HT_RETURN_IF_ERROR(out->sink()->Write(model->Serialize()));
@@ -194,6 +196,9 @@ Command AddMorphCommand(CLI::App& app) {
       ->capture_default_str();
   sub->add_option("--word-counts", f->word_counts,
                   "Also write the word counts trained on (\"count word\" lines)");
+  sub->add_option("--entropy-rise", f->entropy_rise,
+                  "Unsupervised: cut where branching entropy rises by more bits than this")
+      ->capture_default_str();
   AddThreadsOption(sub, &f->threads);
   sub->add_flag("-f,--force", f->force, "Overwrite an existing output file");
   return {sub, [f] { return RunMorphTrain(*f); }};

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -44,8 +45,16 @@ class UnsupervisedModel {
   std::vector<Morph> SegmentMdl(const std::u32string& w) const;
   void BuildTries();
 
-  std::unordered_map<std::u32string, Entry> lexicon_;
+  // Looked up by u32string_view, so Viterbi allocates nothing per candidate.
+  struct ViewHash {
+    using is_transparent = void;
+    size_t operator()(std::u32string_view s) const {
+      return std::hash<std::u32string_view>()(s);
+    }
+  };
+  std::unordered_map<std::u32string, Entry, ViewHash, std::equal_to<>> lexicon_;
   float unknown_char_cost_ = 20;  // bits per character of an unknown morph
+  float entropy_rise_ = 0.375f;   // see UnsupervisedOptions
   size_t max_len_ = 1;
   std::vector<std::u32string> types_;  // training word types, sorted
   CharTrie forward_, backward_;

@@ -68,6 +68,9 @@ struct SupervisedOptions {
 };
 
 struct UnsupervisedOptions {
+  // A boundary where the branching entropy rises by more than this many
+  // bits (chosen on the training split of the Russian gold).
+  float entropy_rise = 0.375f;
   int iterations = 6;
   uint64_t min_count = 1;
   int threads = 1;

@@ -39,10 +39,7 @@ namespace {
 constexpr size_t kMaxMorphChars = 10;
 constexpr double kCharBits = 5.0;
 constexpr uint64_t kMinSeedTypes = 3;
-// A position is a boundary when the branching entropy rises by more than
-// this many bits across it, forward or backward (chosen on the training
-// split of the Russian gold, never on the evaluation split).
-constexpr float kEntropyRise = 0.375f;
+
 }  // namespace
 
 struct UnsupervisedTrainer {
@@ -147,6 +144,7 @@ UnsupervisedModel UnsupervisedModel::Train(
     model.max_len_ = std::max(model.max_len_, m.size());
   }
   model.unknown_char_cost_ = static_cast<float>(unknown);
+  model.entropy_rise_ = options.entropy_rise;
   model.types_ = std::move(words);
   model.BuildTries();
   return model;
@@ -214,9 +212,10 @@ std::vector<Morph> UnsupervisedModel::Split(std::string_view word) const {
   std::vector<double> best(n + 1, 1e300);
   std::vector<size_t> from(n + 1, 0);
   best[0] = 0;
+  const std::u32string_view folded = v.folded;
   for (size_t j = 1; j <= n; ++j) {
     for (size_t i = j > max_len_ ? j - max_len_ : 0; i < j; ++i) {
-      auto it = lexicon_.find(v.folded.substr(i, j - i));
+      auto it = lexicon_.find(folded.substr(i, j - i));
       double c = it != lexicon_.end() ? it->second.cost
                                       : (j - i == 1 ? unknown_char_cost_ : 1e300);
       if (best[i] + c < best[j]) {
@@ -235,12 +234,12 @@ std::vector<Morph> UnsupervisedModel::Split(std::string_view word) const {
   for (size_t i = 1; i < n; ++i) {
     float rise_f = hf[i] - hf[i - 1];
     float rise_b = hb_rev[n - i] - hb_rev[n - i - 1];
-    if (std::max(rise_f, rise_b) > kEntropyRise) cut[i] = true;
+    if (std::max(rise_f, rise_b) > entropy_rise_) cut[i] = true;
   }
   size_t start = 0;
   for (size_t end = 1; end <= n; ++end) {
     if (end < n && !cut[end]) continue;
-    auto it = lexicon_.find(v.folded.substr(start, end - start));
+    auto it = lexicon_.find(folded.substr(start, end - start));
     MorphType t = it != lexicon_.end() ? it->second.type : MorphType::kRoot;
     // Only the last morph of a word can be its ending, the first its prefix.
     if (t == MorphType::kEnding && end != n) t = MorphType::kSuffix;
@@ -261,6 +260,8 @@ void UnsupervisedModel::Serialize(ByteWriter* w) const {
   uint32_t bits;
   std::memcpy(&bits, &unknown_char_cost_, 4);
   w->U32(bits);
+  std::memcpy(&bits, &entropy_rise_, 4);
+  w->U32(bits);
   w->Varint(sorted.size());
   for (const auto& [m, e] : sorted) {
     w->LengthPrefixed(m);
@@ -275,9 +276,12 @@ void UnsupervisedModel::Serialize(ByteWriter* w) const {
 Status UnsupervisedModel::Parse(ByteReader* r) {
   uint32_t bits;
   uint64_t n;
-  HT_CHECK_OR_RETURN(r->U32(&bits) && r->Varint(&n) && n <= r->remaining(), DataLoss)
+  uint32_t rise;
+  HT_CHECK_OR_RETURN(r->U32(&bits) && r->U32(&rise) && r->Varint(&n) && n <= r->remaining(),
+                     DataLoss)
       << "morph model: bad lexicon header";
   std::memcpy(&unknown_char_cost_, &bits, 4);
+  std::memcpy(&entropy_rise_, &rise, 4);
   for (uint64_t i = 0; i < n; ++i) {
     std::string_view m;
     uint8_t type;
