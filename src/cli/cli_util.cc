@@ -11,6 +11,16 @@ std::vector<std::string> InputsOrStdin(const std::vector<std::string>& inputs) {
   return inputs;
 }
 
+void AddOutputOptions(CLI::App* app, std::string* output, bool* to_stdout) {
+  auto* o = app->add_option("-o,--output", *output, "Output file (default: standard output)");
+  app->add_flag("-c,--stdout", *to_stdout, "Write to standard output")->excludes(o);
+}
+
+void AddSceneOption(CLI::App* app, std::string* scene) {
+  app->add_option("--scene", *scene, "paragraph, line or document (default: the codebook's)")
+      ->check(CLI::IsMember({"paragraph", "line", "document"}));
+}
+
 CLI::Option* AddThreadsOption(CLI::App* app, int* threads) {
   return app->add_option("-T,--threads", *threads,
                          "Worker threads (0 = all cores); results do not depend on it")

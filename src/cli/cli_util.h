@@ -43,6 +43,11 @@ Command AddSplitCommand(CLI::App& app);
 // "-" and an empty list both mean standard input.
 std::vector<std::string> InputsOrStdin(const std::vector<std::string>& inputs);
 
+// Adds -o/--output FILE and -c/--stdout (mutually exclusive).
+void AddOutputOptions(CLI::App* app, std::string* output, bool* to_stdout);
+// Adds --scene paragraph|line|document; empty means the codebook's default.
+void AddSceneOption(CLI::App* app, std::string* scene);
+
 // Adds the shared -T/--threads option; 0 means all cores.
 CLI::Option* AddThreadsOption(CLI::App* app, int* threads);
 int ResolveThreads(int threads);

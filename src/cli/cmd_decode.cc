@@ -42,8 +42,7 @@ Command AddDecodeCommand(CLI::App& app) {
   CLI::App* sub = app.add_subcommand("decode", "Decode hypertokens back to the original bytes");
   sub->add_option("-m,--model", f->model, "Codebook file")->required();
   sub->add_option("input", f->input, "Stream to decode ('-' or none: standard input)");
-  auto* o = sub->add_option("-o,--output", f->output, "Output file (default: standard output)");
-  sub->add_flag("-c,--stdout", f->to_stdout, "Write to standard output")->excludes(o);
+  AddOutputOptions(sub, &f->output, &f->to_stdout);
   sub->add_option("--format", f->format, "hts (binary stream) or ids")
       ->check(CLI::IsMember({"hts", "ids"}))
       ->capture_default_str();

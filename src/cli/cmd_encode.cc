@@ -62,14 +62,11 @@ Command AddEncodeCommand(CLI::App& app) {
   CLI::App* sub = app.add_subcommand("encode", "Encode text into hypertokens");
   sub->add_option("-m,--model", f->model, "Codebook file")->required();
   sub->add_option("inputs", f->inputs, "Text files ('-' or none: standard input)");
-  auto* o = sub->add_option("-o,--output", f->output, "Output file (default: standard output)");
-  sub->add_flag("-c,--stdout", f->to_stdout, "Write to standard output")->excludes(o);
+  AddOutputOptions(sub, &f->output, &f->to_stdout);
   sub->add_option("--format", f->format, "hts (binary stream), ids, pieces")
       ->check(CLI::IsMember({"hts", "ids", "pieces"}))
       ->capture_default_str();
-  sub->add_option("--scene", f->scene,
-                  "paragraph, line or document (default: the codebook's)")
-      ->check(CLI::IsMember({"paragraph", "line", "document"}));
+  AddSceneOption(sub, &f->scene);
   AddThreadsOption(sub, &f->threads);
   sub->add_flag("--zstd", f->zstd, "Compress the stream's blocks with zstd");
   sub->add_option("--zstd-level", f->zstd_level, "zstd level for --zstd")

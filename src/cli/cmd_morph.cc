@@ -212,8 +212,7 @@ Command AddSplitCommand(CLI::App& app) {
   sub->add_option("input", f->input, "Input ('-' or none: standard input)");
   sub->add_flag("--tsv", f->tsv,
                 "One word per line in, word<TAB>m1 m2 +ending out (morph_eval.py format)");
-  auto* o = sub->add_option("-o,--output", f->output, "Output file (default: standard output)");
-  (void)o;
+  sub->add_option("-o,--output", f->output, "Output file (default: standard output)");
   sub->add_flag("-f,--force", f->force, "Overwrite an existing output file");
   return {sub, [f] { return RunSplit(*f); }};
 }

@@ -98,8 +98,7 @@ Command AddStatsCommand(CLI::App& app) {
       "stats", "Bytes, words and tokens for the inputs, stage by stage (the waterfall)");
   sub->add_option("-m,--model", f->model, "Codebook file")->required();
   sub->add_option("inputs", f->inputs, "Text files ('-' or none: standard input)");
-  sub->add_option("--scene", f->scene, "paragraph, line or document (default: the codebook's)")
-      ->check(CLI::IsMember({"paragraph", "line", "document"}));
+  AddSceneOption(sub, &f->scene);
   AddThreadsOption(sub, &f->threads);
   sub->add_flag("--json", f->json, "Print one JSON object");
   return {sub, [f] { return RunStats(*f); }};

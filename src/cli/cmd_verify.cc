@@ -67,8 +67,7 @@ Command AddVerifyCommand(CLI::App& app) {
       "verify", "Check that every input encodes and decodes back byte-exact");
   sub->add_option("-m,--model", f->model, "Codebook file")->required();
   sub->add_option("inputs", f->inputs, "Files to check ('-': standard input)")->required();
-  sub->add_option("--scene", f->scene, "paragraph, line or document (default: the codebook's)")
-      ->check(CLI::IsMember({"paragraph", "line", "document"}));
+  AddSceneOption(sub, &f->scene);
   AddThreadsOption(sub, &f->threads);
   return {sub, [f] { return RunVerify(*f); }};
 }

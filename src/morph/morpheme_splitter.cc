@@ -40,10 +40,6 @@ constexpr uint16_t kMajor = 1, kMinor = 0;
 int Label(MorphType t, bool inside) { return 2 * static_cast<int>(t) + (inside ? 1 : 0); }
 MorphType LabelType(int l) { return static_cast<MorphType>(l / 2); }
 bool LabelInside(int l) { return l & 1; }
-bool Allowed(int prev, int cur) {
-  if (!LabelInside(cur)) return true;
-  return prev != kStart && LabelType(prev) == LabelType(cur);
-}
 
 // Hashes a feature (template id plus a run of code points) to a row. A
 // multiply-xorshift mix rather than a general-purpose hash: this runs ~30
@@ -97,6 +93,56 @@ void Features(const std::u32string& word, uint32_t mask, std::vector<uint32_t>* 
     rows->push_back(FeatureRow(t++, &pos[1], 1, mask));
   }
   starts->push_back(static_cast<uint32_t>(rows->size()));
+}
+
+// Best label sequence for n characters given emission scores em[i*kLabels+l]
+// and transitions trans[(prev)*kLabels+l] (row kStart for the first
+// character). I-T may only follow B-T or I-T. Ties go to the lower label.
+void Viterbi(const float* em, size_t n, const float* trans, std::vector<float>* score_buf,
+             std::vector<int>* back_buf, std::vector<int>* labels) {
+  score_buf->resize(n * kLabels);
+  back_buf->resize(n * kLabels);
+  float* score = score_buf->data();
+  int* back = back_buf->data();
+  for (int l = 0; l < kLabels; ++l) {
+    score[l] = LabelInside(l) ? -std::numeric_limits<float>::infinity()
+                              : trans[kStart * kLabels + l] + em[l];
+    back[l] = kStart;
+  }
+  for (size_t i = 1; i < n; ++i) {
+    const float* prev = score + (i - 1) * kLabels;
+    float* cur = score + i * kLabels;
+    for (int l = 0; l < kLabels; ++l) {
+      float best;
+      int arg;
+      if (LabelInside(l)) {
+        const int b = l - 1;  // B-T of the same type
+        float sb = prev[b] + trans[b * kLabels + l], si = prev[l] + trans[l * kLabels + l];
+        best = sb >= si ? sb : si;
+        arg = sb >= si ? b : l;
+      } else {
+        best = prev[0] + trans[l];
+        arg = 0;
+        for (int p = 1; p < kLabels; ++p) {
+          float sp = prev[p] + trans[p * kLabels + l];
+          if (sp > best) {
+            best = sp;
+            arg = p;
+          }
+        }
+      }
+      cur[l] = best + em[i * kLabels + l];
+      back[i * kLabels + l] = arg;
+    }
+  }
+  int l = 0;
+  for (int k = 1; k < kLabels; ++k)
+    if (score[(n - 1) * kLabels + k] > score[(n - 1) * kLabels + l]) l = k;
+  labels->resize(n);
+  for (size_t i = n; i-- > 0;) {
+    (*labels)[i] = l;
+    l = back[i * kLabels + l];
+  }
 }
 
 }  // namespace
@@ -181,62 +227,19 @@ std::vector<Morph> MorphemeSplitter::Impl::SplitSupervised(std::string_view word
   std::vector<Morph> out;
   if (n == 0) return out;
   thread_local std::vector<uint32_t> rows, starts;
-  thread_local std::vector<float> score;
-  thread_local std::vector<int> back;
+  thread_local std::vector<float> em, score;
+  thread_local std::vector<int> back, labels;
   Features(v.folded, (1u << hash_bits) - 1, &rows, &starts);
-  score.resize(n * kLabels);
-  back.resize(n * kLabels);
-  // Viterbi; I-T may only follow B-T or I-T, B-* may follow anything.
+  em.assign(n * kLabels, 0);
   for (size_t i = 0; i < n; ++i) {
-    int32_t em[kLabels] = {};
+    int32_t sum[kLabels] = {};
     for (uint32_t k = starts[i]; k < starts[i + 1]; ++k) {
       const int16_t* w = &weights[size_t{rows[k]} * kLabels];
-      for (int l = 0; l < kLabels; ++l) em[l] += w[l];
+      for (int l = 0; l < kLabels; ++l) sum[l] += w[l];
     }
-    float* cur = &score[i * kLabels];
-    int* bk = &back[i * kLabels];
-    if (i == 0) {
-      for (int l = 0; l < kLabels; ++l) {
-        cur[l] = LabelInside(l) ? -std::numeric_limits<float>::infinity()
-                                : trans[kStart * kLabels + l] + em[l] * scale;
-        bk[l] = kStart;
-      }
-      continue;
-    }
-    const float* prev = cur - kLabels;
-    // Best predecessor for any B label, per label (transitions differ).
-    for (int l = 0; l < kLabels; ++l) {
-      float best;
-      int arg;
-      if (LabelInside(l)) {
-        int b = l - 1;  // B-T of the same type
-        float sb = prev[b] + trans[b * kLabels + l], si = prev[l] + trans[l * kLabels + l];
-        best = sb >= si ? sb : si;
-        arg = sb >= si ? b : l;
-      } else {
-        best = prev[0] + trans[l];
-        arg = 0;
-        for (int p = 1; p < kLabels; ++p) {
-          float sp = prev[p] + trans[p * kLabels + l];
-          if (sp > best) {
-            best = sp;
-            arg = p;
-          }
-        }
-      }
-      cur[l] = best + em[l] * scale;
-      bk[l] = arg;
-    }
+    for (int l = 0; l < kLabels; ++l) em[i * kLabels + l] = sum[l] * scale;
   }
-  int l = 0;
-  for (int k = 1; k < kLabels; ++k)
-    if (score[(n - 1) * kLabels + k] > score[(n - 1) * kLabels + l]) l = k;
-  thread_local std::vector<int> labels;
-  labels.resize(n);
-  for (size_t i = n; i-- > 0;) {
-    labels[i] = l;
-    l = back[i * kLabels + l];
-  }
+  Viterbi(em.data(), n, trans.data(), &score, &back, &labels);
   for (size_t i = 0; i < n; ++i) {
     if (i == 0 || !LabelInside(labels[i]))
       out.push_back({v.offsets[i], v.offsets[i + 1], LabelType(labels[i])});
@@ -291,7 +294,7 @@ StatusOr<MorphemeSplitter> MorphemeSplitter::TrainSupervised(const std::vector<G
   std::mt19937_64 rng(opt.seed);
   std::vector<size_t> order(ex.size());
   for (size_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::vector<float> score;
+  std::vector<float> em, score;
   std::vector<int> back, pred;
   for (int epoch = 0; epoch < opt.epochs; ++epoch) {
     // Fisher–Yates with the generator's raw output: the same order everywhere.
@@ -299,44 +302,13 @@ StatusOr<MorphemeSplitter> MorphemeSplitter::TrainSupervised(const std::vector<G
     for (size_t idx : order) {
       const Example& e = ex[idx];
       const size_t n = e.labels.size();
-      score.assign(n * kLabels, 0);
-      back.assign(n * kLabels, 0);
-      for (size_t i = 0; i < n; ++i) {
-        float em[kLabels] = {};
+      em.assign(n * kLabels, 0);
+      for (size_t i = 0; i < n; ++i)
         for (uint32_t k = e.starts[i]; k < e.starts[i + 1]; ++k) {
           const float* row = &w[size_t{e.rows[k]} * kLabels];
-          for (int l = 0; l < kLabels; ++l) em[l] += row[l];
+          for (int l = 0; l < kLabels; ++l) em[i * kLabels + l] += row[l];
         }
-        for (int l = 0; l < kLabels; ++l) {
-          float best = -std::numeric_limits<float>::infinity();
-          int arg = 0;
-          if (i == 0) {
-            if (Allowed(kStart, l)) {
-              best = tw[kStart * kLabels + l];
-              arg = kStart;
-            }
-          } else {
-            for (int p = 0; p < kLabels; ++p) {
-              if (!Allowed(p, l)) continue;
-              float s = score[(i - 1) * kLabels + p] + tw[p * kLabels + l];
-              if (s > best) {
-                best = s;
-                arg = p;
-              }
-            }
-          }
-          score[i * kLabels + l] = best + em[l];
-          back[i * kLabels + l] = arg;
-        }
-      }
-      int l = 0;
-      for (int k = 1; k < kLabels; ++k)
-        if (score[(n - 1) * kLabels + k] > score[(n - 1) * kLabels + l]) l = k;
-      pred.assign(n, 0);
-      for (size_t i = n; i-- > 0;) {
-        pred[i] = l;
-        l = back[i * kLabels + l];
-      }
+      Viterbi(em.data(), n, tw.data(), &score, &back, &pred);
       if (pred != e.labels) {
         auto bump = [&](std::vector<float>& wt, std::vector<float>& ut, size_t at, float d) {
           wt[at] += d;
@@ -446,7 +418,7 @@ StatusOr<MorphemeSplitter> MorphemeSplitter::Parse(std::string_view bytes) {
     HT_CHECK_OR_RETURN(p.remaining() == count * 2, DataLoss) << "morph model: weight table size";
     impl->weights.resize(count);
     for (int16_t& x : impl->weights) {
-      uint16_t v;
+      uint16_t v = 0;
       p.U16(&v);
       x = static_cast<int16_t>(v);
     }
