@@ -29,18 +29,72 @@ ByteTrie ByteTrie::Build(const std::vector<std::string_view>& keys,
     }
     if (cur != 0) tmp[cur].value = values[k];
   }
+
+  // Place nodes breadth-first. Free slots form a doubly linked list in
+  // increasing order; a node's base is the first that puts every child on a
+  // free slot (first fit), so the array stays dense and placement is fast.
   ByteTrie t;
-  t.nodes_.resize(tmp.size());
-  for (size_t i = 0; i < tmp.size(); ++i) {
-    t.nodes_[i].value = tmp[i].value;
-    t.nodes_[i].edge_begin = static_cast<uint32_t>(t.labels_.size());
-    t.nodes_[i].edge_count = static_cast<uint32_t>(tmp[i].kids.size());
-    for (auto [b, target] : tmp[i].kids) {
-      t.labels_.push_back(b);
-      t.targets_.push_back(target);
+  std::vector<int64_t> next{-1}, prev{-1};  // free list links; -1 = none
+  std::vector<uint8_t> used{1};             // slot 0: the root
+  int64_t head = -1, tail = -1;
+  auto grow = [&](size_t n) {
+    while (used.size() < n) {
+      int64_t i = static_cast<int64_t>(used.size());
+      used.push_back(0);
+      next.push_back(-1);
+      prev.push_back(tail);
+      if (tail >= 0) next[tail] = i; else head = i;
+      tail = i;
+    }
+  };
+  auto take = [&](size_t i) {
+    used[i] = 1;
+    int64_t p = prev[i], n = next[i];
+    if (p >= 0) next[p] = n; else head = n;
+    if (n >= 0) prev[n] = p; else tail = p;
+  };
+  std::vector<uint32_t> slot_of(tmp.size(), 0);
+  std::vector<uint32_t> queue = {0};
+  t.slots_.resize(1);
+  grow(257);
+  for (size_t qi = 0; qi < queue.size(); ++qi) {
+    const uint32_t node = queue[qi];
+    const auto& kids = tmp[node].kids;
+    const uint32_t slot = slot_of[node];
+    t.slots_[slot].value = tmp[node].value;
+    if (kids.empty()) continue;
+    const uint8_t lo = kids.front().first, hi = kids.back().first;
+    size_t base = 0;
+    for (int64_t f = head;; f = next[f]) {
+      if (f < 0) {  // no fit among free slots: start past the end
+        base = used.size() > lo ? used.size() - lo : 0;
+        break;
+      }
+      if (f < lo) continue;
+      base = static_cast<size_t>(f) - lo;
+      grow(base + hi + 1);
+      bool fits = true;
+      for (const auto& [b, child] : kids)
+        if (used[base + b]) {
+          fits = false;
+          break;
+        }
+      if (fits) break;
+    }
+    grow(base + 257);
+    if (t.slots_.size() < base + 257) t.slots_.resize(base + 257);
+    t.slots_[slot].base = static_cast<uint32_t>(base);
+    for (const auto& [b, child] : kids) {
+      take(base + b);
+      slot_of[child] = static_cast<uint32_t>(base + b);
+      t.slots_[base + b].check = slot + 1;
+      queue.push_back(child);
     }
   }
-  for (auto [b, target] : tmp[0].kids) t.root_[b] = target;
+  // Padding so base + 255 is always inside the array.
+  size_t max_base = 0;
+  for (const Slot& s : t.slots_) max_base = std::max<size_t>(max_base, s.base);
+  if (t.slots_.size() < max_base + 256) t.slots_.resize(max_base + 256);
   return t;
 }
 

@@ -2,13 +2,17 @@
 // byte at a time. Used by the encoder (vocabulary matching) and by the
 // codebook builder (candidate matching during training).
 //
+// Stored as a double array (Aoe 1989): the child of node n by byte b is slot
+// base[n] + b if check[that slot] names n, so every step is two array reads
+// and a compare — no search — which is what the encoder's inner loop does
+// for every byte of input.
+//
 //   ByteTrie t = ByteTrie::Build(keys, values);   // keys sorted, unique
 //   for (uint32_t n = t.Root(s[i]); n; n = t.Child(n, s[++i]))
 //     if (t.Value(n) != ByteTrie::kNoValue) ...    // key s[start..i] matches
 #ifndef HYPERTOK_CODEC_BYTE_TRIE_H_
 #define HYPERTOK_CODEC_BYTE_TRIE_H_
 
-#include <algorithm>
 #include <cstdint>
 #include <string_view>
 #include <vector>
@@ -25,34 +29,25 @@ class ByteTrie {
                         const std::vector<uint32_t>& values);
 
   // Node reached from the root by byte b, or 0 if none.
-  uint32_t Root(uint8_t b) const { return root_[b]; }
-  // Node reached from `node` by byte b, or 0 if none.
+  uint32_t Root(uint8_t b) const { return Child(0, b); }
+  // Node reached from `node` by byte b, or 0 if none (the root, slot 0, is
+  // never anyone's child).
   uint32_t Child(uint32_t node, uint8_t b) const {
-    const Node& n = nodes_[node];
-    const uint8_t* l = labels_.data() + n.edge_begin;
-    if (n.edge_count <= 8) {
-      for (uint32_t k = 0; k < n.edge_count; ++k)
-        if (l[k] == b) return targets_[n.edge_begin + k];
-      return 0;
-    }
-    const uint8_t* it = std::lower_bound(l, l + n.edge_count, b);
-    if (it != l + n.edge_count && *it == b) return targets_[n.edge_begin + (it - l)];
-    return 0;
+    const uint32_t t = slots_[node].base + b;
+    return slots_[t].check == node + 1 ? t : 0;
   }
   // The value of the key ending at `node`, or kNoValue.
-  uint32_t Value(uint32_t node) const { return nodes_[node].value; }
-  size_t node_count() const { return nodes_.size(); }
+  uint32_t Value(uint32_t node) const { return slots_[node].value; }
+  size_t slot_count() const { return slots_.size(); }
 
  private:
-  struct Node {
-    uint32_t edge_begin = 0;
-    uint32_t edge_count = 0;
+  struct Slot {
+    uint32_t base = 0;          // children of this node are at base + byte
+    uint32_t check = 0;         // parent + 1, or 0 if the slot is free
     uint32_t value = kNoValue;
   };
-  std::vector<Node> nodes_;  // node 0 is the root
-  std::vector<uint8_t> labels_;
-  std::vector<uint32_t> targets_;
-  uint32_t root_[256] = {};
+  // Slot array, padded by 256 so base + byte never needs a bounds check.
+  std::vector<Slot> slots_;
 };
 
 }  // namespace hypertok
