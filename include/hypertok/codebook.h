@@ -141,8 +141,8 @@ class Codebook {
   uint16_t format_minor_ = kFormatMinor;
 };
 
-// Detects a hypertok file by its magic: kCodebook, kStream or kUnknown.
-enum class FileKind { kUnknown, kCodebook, kStream };
+// Detects a hypertok file by its magic.
+enum class FileKind { kUnknown, kCodebook, kStream, kMorphModel };
 FileKind DetectFileKind(std::string_view head);
 
 }  // namespace hypertok

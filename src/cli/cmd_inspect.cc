@@ -5,6 +5,7 @@
 #include "common/hash.h"
 #include "hypertok/codebook.h"
 #include "hypertok/stream.h"
+#include "morph/morpheme_splitter.h"
 
 namespace hypertok::cli {
 
@@ -82,6 +83,21 @@ Status InspectStream(const InspectFlags& f, FileSource* src) {
   return OkStatus();
 }
 
+Status InspectMorph(const InspectFlags& f) {
+  HT_ASSIGN_OR_RETURN(MorphemeSplitter m, MorphemeSplitter::Load(f.path));
+  const char* kind = m.supervised() ? "supervised" : "unsupervised";
+  if (f.json) {
+    fmt::print(R"({{"kind":"morph_model","model":"{}","lang":"{}"}})"
+               "\n",
+               kind, JsonEscape(m.lang()));
+    return OkStatus();
+  }
+  fmt::print("morph model   {}\n", f.path);
+  fmt::print("learned       {}\n", kind);
+  fmt::print("lang          {}\n", m.lang().empty() ? "(not given)" : m.lang());
+  return OkStatus();
+}
+
 Status RunInspect(const InspectFlags& f) {
   HT_ASSIGN_OR_RETURN(FileSource src, FileSource::Open(f.path));
   char head[8];
@@ -93,8 +109,11 @@ Status RunInspect(const InspectFlags& f) {
       HT_ASSIGN_OR_RETURN(FileSource again, FileSource::Open(f.path));
       return InspectStream(f, &again);
     }
+    case FileKind::kMorphModel:
+      return InspectMorph(f);
     default:
-      return DataLossError(src.name() + ": neither a hypertok codebook nor a token stream");
+      return DataLossError(src.name() +
+                           ": not a hypertok codebook, token stream or morph model");
   }
 }
 
@@ -102,7 +121,7 @@ Status RunInspect(const InspectFlags& f) {
 
 Command AddInspectCommand(CLI::App& app) {
   auto f = std::make_shared<InspectFlags>();
-  CLI::App* sub = app.add_subcommand("inspect", "Describe a codebook or a token stream");
+  CLI::App* sub = app.add_subcommand("inspect", "Describe a codebook, a token stream or a morph model");
   sub->add_option("file", f->path, "Codebook or .hts stream")->required();
   sub->add_flag("--json", f->json, "Print one JSON object");
   sub->add_option("--pieces", f->pieces, "Also list the first N vocabulary entries");

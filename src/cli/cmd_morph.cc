@@ -65,6 +65,7 @@ Status RunMorphTrain(const MorphTrainFlags& f) {
                                                         .threads = ResolveThreads(f.threads)}));
     model = std::make_unique<MorphemeSplitter>(std::move(m));
   }
+  model->set_lang(f.lang);
   HT_RETURN_IF_ERROR(out->sink()->Write(model->Serialize()));
   return out->Commit();
 }
@@ -190,7 +191,7 @@ Command AddMorphCommand(CLI::App& app) {
   sub->add_option("corpus", f->corpus, "Raw text files for unsupervised training")
       ->excludes(gold);
   sub->add_option("-o,--output", f->output, "Morph model to write (.morph)")->required();
-  sub->add_option("--lang", f->lang, "Language tag, for your records (no rules depend on it)");
+  sub->add_option("--lang", f->lang, "Language tag stored in the model (shown by inspect; no rules depend on it)");
   sub->add_option("--epochs", f->epochs, "Perceptron passes over the gold words")
       ->check(CLI::Range(1, 100))
       ->capture_default_str();

@@ -111,6 +111,7 @@ std::string_view PieceOriginName(PieceOrigin origin) {
 FileKind DetectFileKind(std::string_view head) {
   if (head.substr(0, kMagic.size()) == kMagic) return FileKind::kCodebook;
   if (head.substr(0, kStreamMagic.size()) == kStreamMagic) return FileKind::kStream;
+  if (head.substr(0, 8) == std::string_view("\x89HTM\r\n\x1a\n", 8)) return FileKind::kMorphModel;
   return FileKind::kUnknown;
 }
 

@@ -65,6 +65,7 @@ constexpr uint8_t kKindSupervised = 1, kKindUnsupervised = 2;
 
 struct MorphemeSplitter::Impl {
   uint8_t kind = kKindSupervised;
+  std::string lang;
   // Supervised.
   int hash_bits = 0;
   float scale = 1;

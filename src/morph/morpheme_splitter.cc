@@ -255,6 +255,8 @@ MorphemeSplitter& MorphemeSplitter::operator=(MorphemeSplitter&&) noexcept = def
 MorphemeSplitter::~MorphemeSplitter() = default;
 
 bool MorphemeSplitter::supervised() const { return impl_->kind == kKindSupervised; }
+const std::string& MorphemeSplitter::lang() const { return impl_->lang; }
+void MorphemeSplitter::set_lang(std::string lang) { impl_->lang = std::move(lang); }
 
 std::vector<Morph> MorphemeSplitter::Split(std::string_view word) const {
   if (impl_->kind == kKindSupervised) return impl_->SplitSupervised(word);
@@ -350,6 +352,7 @@ StatusOr<MorphemeSplitter> MorphemeSplitter::TrainSupervised(const std::vector<G
 std::string MorphemeSplitter::Serialize() const {
   std::string raw;
   ByteWriter w(&raw);
+  w.LengthPrefixed(impl_->lang);
   if (impl_->kind == kKindSupervised) {
     w.U8(static_cast<uint8_t>(impl_->hash_bits));
     uint32_t bits;
@@ -402,6 +405,9 @@ StatusOr<MorphemeSplitter> MorphemeSplitter::Parse(std::string_view bytes) {
   ByteReader p(raw);
   auto impl = std::make_unique<Impl>();
   impl->kind = kind;
+  std::string_view lang;
+  HT_CHECK_OR_RETURN(p.LengthPrefixed(256, &lang), DataLoss) << "morph model: bad language tag";
+  impl->lang = std::string(lang);
   if (kind == kKindSupervised) {
     uint8_t hb;
     uint32_t bits;

@@ -97,6 +97,10 @@ class MorphemeSplitter {
   // Morphs of one word, covering its bytes in order. Thread-safe.
   std::vector<Morph> Split(std::string_view word) const;
   bool supervised() const;
+  // A free-form language tag stored with the model (morph train --lang); no
+  // behaviour depends on it.
+  const std::string& lang() const;
+  void set_lang(std::string lang);
 
  private:
   struct Impl;

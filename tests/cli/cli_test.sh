@@ -200,7 +200,8 @@ expect_rc 1 "inspect garbage" -- "$HT" inspect random.bin
 expect_one_error_line "inspect garbage"
 
 # --- morph train / split ------------------------------------------------------------------
-expect_rc 0 "morph train --gold" -- "$HT" morph train --gold "$TESTDATA/toy_gold.tsv" -o toy.morph --epochs 20
+expect_rc 0 "morph train --gold" -- "$HT" morph train --gold "$TESTDATA/toy_gold.tsv" -o toy.morph --epochs 20 --lang ru
+"$HT" inspect toy.morph --json | grep -q '"model":"supervised","lang":"ru"' && ok || fail "inspect a morph model"
 printf 'столом\nнастольный\n' >words.txt
 expect_rc 0 "split --tsv" -- "$HT" split -m toy.morph --tsv words.txt
 [ "$(sed -n 1p out.txt)" = "$(printf 'столом\tстол +ом')" ] && ok || fail "split --tsv format: $(head -2 out.txt)"
