@@ -3,6 +3,8 @@
 # trains hypertok and sentencepiece side by side on the development split and
 # counts tokens on the test split, at several vocabulary sizes.
 #   tools/eval_compression.sh [SIZES...]       default: 8000 32000 64000
+# LANGS="ru en" and SPM_VARIANTS="bpe unigram sw" choose what runs (sentencepiece
+# BPE with --split_by_whitespace=false at 64k trains for half an hour here).
 # Needs ../shared/data (or SHARED=...), spm_train/spm_encode for the references.
 # Russian: train ru-dev/ (12.9 MB), test ru/ (2.0 MB); English: en-dev/ → en/.
 # sentencepiece runs with the lossless settings of ../shared/tools/spm_baseline.sh
@@ -28,8 +30,10 @@ gpt() {  # gpt LANG COLUMN: sum of TOKEN_COUNTS.tsv over the test files
   awk -F'\t' -v d="$1/" -v col="$2" 'NR > 1 && index($1, d) == 1 { s += $col } END { print s }' \
     "$data/TOKEN_COUNTS.tsv"
 }
-spm_count() {  # spm_count LANG VOCAB TYPE [FLAGS...] → tokens or n/a
-  local lang=$1 vocab=$2 type=$3; shift 3
+variants=${SPM_VARIANTS:-bpe unigram sw}
+spm_count() {  # spm_count LANG VOCAB TYPE VARIANT [FLAGS...] → tokens, or n/a / skipped
+  local lang=$1 vocab=$2 type=$3 variant=$4; shift 4
+  case " $variants " in *" $variant "*) ;; *) echo skipped; return ;; esac
   local out
   if out=$(bash "$shared/tools/spm_baseline.sh" "$work/$lang.train" "$work/$lang.test" "$vocab" "$type" "$@" 2>/dev/null); then
     echo "$out" | sed -nE 's/.* tokens ([0-9]+) .*/\1/p'
@@ -37,11 +41,11 @@ spm_count() {  # spm_count LANG VOCAB TYPE [FLAGS...] → tokens or n/a
     echo n/a
   fi
 }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b == "n/a" || b == 0) print "n/a"; else printf "%.3f", a / b }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b !~ /^[0-9]+$/ || b == 0) print "-"; else printf "%.3f", a / b }'; }
 
 printf '%-4s %6s %10s %8s %10s %7s %10s %7s %10s %7s %7s %7s %8s\n' \
   lang vocab hypertok B/tok spm_bpe ratio spm_uni ratio spm_bpe_sw ratio train_s peak_MB verify
-for lang in ru en; do
+for lang in ${LANGS:-ru en}; do
   for vocab in "${sizes[@]}"; do
     model=$work/$lang.$vocab.htk
     /usr/bin/time -f '%e %M' -o "$work/time" "$ht" train "$work/$lang.train" -o "$model" -f \
@@ -50,9 +54,9 @@ for lang in ru en; do
     tokens=$("$ht" stats -m "$model" --json "$work/$lang.test" | sed -E 's/^\{"bytes":[0-9]+,"chars":[0-9]+,"words":[0-9]+,"tokens":([0-9]+).*/\1/')
     bytes=$(stat -c %s "$work/$lang.test")
     ok=$("$ht" verify -m "$model" "$work/$lang.test" >/dev/null 2>&1 && echo exact || echo FAIL)
-    bpe=$(spm_count $lang "$vocab" bpe)
-    uni=$(spm_count $lang "$vocab" unigram)
-    sw=$(spm_count $lang "$vocab" bpe --split_by_whitespace=false)
+    bpe=$(spm_count $lang "$vocab" bpe bpe)
+    uni=$(spm_count $lang "$vocab" unigram unigram)
+    sw=$(spm_count $lang "$vocab" bpe sw --split_by_whitespace=false)
     printf '%-4s %6s %10s %8.3f %10s %7s %10s %7s %10s %7s %7.1f %7d %8s\n' \
       $lang "$vocab" "$tokens" "$(awk -v a=$bytes -v b=$tokens 'BEGIN{print a/b}')" \
       "$bpe" "$(ratio $tokens $bpe)" "$uni" "$(ratio $tokens $uni)" "$sw" "$(ratio $tokens $sw)" \
