@@ -49,8 +49,8 @@ class PiecesJsonWriter : public TokenSink {
 // (with JSON escapes), every other byte as "<0xNN>".
 void AppendJsonPieceText(std::string_view bytes, std::string* out);
 
-// Decodes the ids text format; `source_name` is used in errors, which name
-// the line and column. Returns the number of ids read.
+// Decodes the ids text format. Errors name the source, the line and the
+// column. Returns the number of ids read.
 StatusOr<uint64_t> DecodeIdsText(const Decoder& decoder, ByteSource* source,
                                  ByteSink* sink);
 

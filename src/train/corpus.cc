@@ -6,7 +6,6 @@
 #include "train/corpus.h"
 
 #include <algorithm>
-#include <memory>
 #include <thread>
 
 #include "common/hash.h"
@@ -55,11 +54,7 @@ PretokenInfo Classify(std::string_view s) {
 
 }  // namespace
 
-struct Corpus::HashHolder {
-  Hasher64 h;
-};
-
-uint64_t Corpus::input_hash() const { return hash_ ? hash_->h.Digest() : Hasher64().Digest(); }
+uint64_t Corpus::input_hash() const { return hash_.Digest(); }
 
 void Corpus::Append(std::vector<uint32_t>&& ids) {
   const bool keep = chunk_counter_++ % stride_ == 0;
@@ -105,7 +100,6 @@ std::vector<std::pair<std::string, uint64_t>> Corpus::WordCounts() const {
 }
 
 Status Corpus::AddSource(ByteSource* source) {
-  if (!hash_) hash_ = std::make_shared<HashHolder>();
   const int threads = std::max(1, options_.threads);
   std::string buf;
   bool eof = false;
@@ -116,7 +110,7 @@ Status Corpus::AddSource(ByteSource* source) {
     HT_ASSIGN_OR_RETURN(size_t got, source->ReadFull(buf.data() + at, want));
     buf.resize(at + got);
     eof = got < want;
-    hash_->h.Update(std::string_view(buf).substr(at));
+    hash_.Update(std::string_view(buf).substr(at));
     bytes_ += got;
     if (head_.size() < kHeadBytes)
       head_.append(std::string_view(buf).substr(at, kHeadBytes - head_.size()));

@@ -13,13 +13,13 @@
 #define HYPERTOK_TRAIN_CORPUS_H_
 
 #include <cstdint>
-#include <memory>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 #include <utility>
 #include <vector>
 
+#include "common/hash.h"
 #include "hypertok/io.h"
 #include "hypertok/status.h"
 
@@ -63,9 +63,6 @@ class Corpus {
   uint64_t sample_stride() const { return stride_; }
 
  private:
-  struct Chunk {
-    std::vector<uint32_t> ids;
-  };
   void Append(std::vector<uint32_t>&& ids);
 
   Options options_;
@@ -78,8 +75,7 @@ class Corpus {
   uint64_t stride_ = 1;
   uint64_t bytes_ = 0;
   std::string head_;
-  struct HashHolder;
-  std::shared_ptr<HashHolder> hash_;
+  Hasher64 hash_;
 };
 
 }  // namespace hypertok

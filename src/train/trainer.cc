@@ -57,8 +57,8 @@ StatusOr<Codebook> Trainer::Build() {
   // Morph boundaries and ending markers.
   std::shared_ptr<const MorphemeSplitter> morph = options_.morph;
   stats_.morph = morph ? "given" : "none";
+  const auto words = corpus.WordCounts();
   if (!morph && options_.learn_morph) {
-    auto words = corpus.WordCounts();
     if (!words.empty()) {
       HT_ASSIGN_OR_RETURN(MorphemeSplitter m, MorphemeSplitter::TrainUnsupervised(
                                                   words, {.threads = options_.threads}));
@@ -70,7 +70,7 @@ StatusOr<Codebook> Trainer::Build() {
     bo.cuts = [morph](std::string_view word, std::vector<uint32_t>* cuts) {
       *cuts = MorphCuts(morph->Split(word));
     };
-    for (const EndingMarker& e : ExtractEndings(*morph, corpus.WordCounts()))
+    for (const EndingMarker& e : ExtractEndings(*morph, words))
       bo.endings.push_back(e.text);
     stats_.endings = bo.endings.size();
   }
