@@ -1,13 +1,28 @@
 #!/usr/bin/env bash
-# README command 2: install what is missing, build, run every test with ctest.
-#   tools/test.sh            build in build-test/ (RelWithDebInfo) and test
+# README command 2: install what is missing, build, run every test with ctest —
+# once in a normal build (build-test/, RelWithDebInfo), then again built with
+# AddressSanitizer + UndefinedBehaviorSanitizer (build-asan/), where any
+# memory error, leak or undefined behaviour fails the test that hit it.
 # Environment: HYPERTOK_TEST_SEED replays randomized tests; JOBS sets the
-# build parallelism (default: all cores).
+# build parallelism (default: all cores); SANITIZE=0 skips the second pass.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 "$root/tools/install-deps.sh"
-build=${BUILD_DIR:-$root/build-test}
 jobs=${JOBS:-$(nproc)}
-cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DHYPERTOK_BUILD_TESTS=ON >/dev/null
+
+build=${BUILD_DIR:-$root/build-test}
+cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DHYPERTOK_BUILD_TESTS=ON \
+  -DHYPERTOK_SANITIZE=OFF >/dev/null
 cmake --build "$build" -j "$jobs"
 ctest --test-dir "$build" -j "$jobs" --output-on-failure
+
+if [ "${SANITIZE:-1}" != 0 ]; then
+  asan=$root/build-asan
+  cmake -S "$root" -B "$asan" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DHYPERTOK_BUILD_TESTS=ON \
+    -DHYPERTOK_SANITIZE=ON >/dev/null
+  cmake --build "$asan" -j "$jobs"
+  # The development-set round trip is the slow one and exercises no code the
+  # other tests miss; it runs in the normal pass above.
+  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+    ctest --test-dir "$asan" -j "$jobs" --output-on-failure -E shared_data_roundtrip
+fi
