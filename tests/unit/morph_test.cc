@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <map>
 #include <random>
 
 #include "morph/ending_markers.h"
@@ -104,6 +105,26 @@ TEST(UnsupervisedSplitterTest, FindsStemEndingBoundaries) {
   ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
   EXPECT_EQ(parsed->Serialize(), bytes);
   EXPECT_EQ(parsed->Split("столами"), m->Split("столами"));
+}
+
+TEST(UnsupervisedSplitterTest, SameWordsSameModelBytes) {
+  std::string text = testing::ReadSample("ru_gogol_shinel.txt");
+  std::vector<std::pair<std::string, uint64_t>> words;
+  std::map<std::string, uint64_t> counts;
+  std::string w;
+  for (char c : text) {  // crude word split is enough: the test is about repeatability
+    if (static_cast<unsigned char>(c) >= 0x80 || std::isalpha(static_cast<unsigned char>(c))) {
+      w += c;
+    } else if (!w.empty()) {
+      ++counts[w];
+      w.clear();
+    }
+  }
+  words.assign(counts.begin(), counts.end());
+  auto a = MorphemeSplitter::TrainUnsupervised(words, {});
+  auto b = MorphemeSplitter::TrainUnsupervised(words, {.threads = 2});
+  ASSERT_TRUE(a.ok() && b.ok());
+  EXPECT_EQ(a->Serialize(), b->Serialize());
 }
 
 TEST(SplitterTest, SegmentsAlwaysCoverTheWordExactly) {
