@@ -61,8 +61,7 @@ Status RunMorphTrain(const MorphTrainFlags& f) {
       HT_RETURN_IF_ERROR(list->Commit());
     }
     HT_ASSIGN_OR_RETURN(MorphemeSplitter m, MorphemeSplitter::TrainUnsupervised(
-                                                words, {.entropy_rise = f.entropy_rise,
-                                                        .threads = ResolveThreads(f.threads)}));
+                                                words, {.entropy_rise = f.entropy_rise}));
     model = std::make_unique<MorphemeSplitter>(std::move(m));
   }
   model->set_lang(f.lang);

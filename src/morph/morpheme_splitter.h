@@ -73,7 +73,6 @@ struct UnsupervisedOptions {
   float entropy_rise = 0.375f;
   int iterations = 6;
   uint64_t min_count = 1;
-  int threads = 1;
 };
 
 class MorphemeSplitter {

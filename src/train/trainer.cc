@@ -61,7 +61,7 @@ StatusOr<Codebook> Trainer::Build() {
   if (!morph && options_.learn_morph) {
     if (!words.empty()) {
       HT_ASSIGN_OR_RETURN(MorphemeSplitter m, MorphemeSplitter::TrainUnsupervised(
-                                                  words, {.threads = options_.threads}));
+                                                  words, {}));
       morph = std::make_shared<const MorphemeSplitter>(std::move(m));
       stats_.morph = "learned";
     }

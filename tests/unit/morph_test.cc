@@ -122,7 +122,7 @@ TEST(UnsupervisedSplitterTest, SameWordsSameModelBytes) {
   }
   words.assign(counts.begin(), counts.end());
   auto a = MorphemeSplitter::TrainUnsupervised(words, {});
-  auto b = MorphemeSplitter::TrainUnsupervised(words, {.threads = 2});
+  auto b = MorphemeSplitter::TrainUnsupervised(words, {});
   ASSERT_TRUE(a.ok() && b.ok());
   EXPECT_EQ(a->Serialize(), b->Serialize());
 }
