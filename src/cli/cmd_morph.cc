@@ -9,7 +9,7 @@
 #include "hypertok/codebook.h"
 #include "morph/morpheme_splitter.h"
 #include "train/corpus.h"
-#include "train/pretokenizer.h"
+#include "codec/pretokenizer.h"
 
 namespace hypertok::cli {
 

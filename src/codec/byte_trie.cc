@@ -6,30 +6,12 @@ namespace hypertok {
 
 ByteTrie ByteTrie::Build(const std::vector<std::string_view>& keys,
                          const std::vector<uint32_t>& values) {
-  // A pointer trie first; sorted keys mean a node's children arrive in
-  // increasing byte order, so each new child is appended at the end.
-  struct TmpNode {
-    std::vector<std::pair<uint8_t, uint32_t>> kids;
-    uint32_t value = kNoValue;
+  // Nodes are key ranges: the node for prefix P at depth d covers the sorted
+  // keys [begin, end) that start with P; a key of length d is its value, and
+  // its children are the runs of equal bytes at position d.
+  struct Node {
+    uint32_t begin, end, depth;
   };
-  std::vector<TmpNode> tmp(1);
-  for (size_t k = 0; k < keys.size(); ++k) {
-    uint32_t cur = 0;
-    for (char c : keys[k]) {
-      uint8_t b = static_cast<uint8_t>(c);
-      auto& kids = tmp[cur].kids;
-      if (!kids.empty() && kids.back().first == b) {
-        cur = kids.back().second;
-      } else {
-        uint32_t next = static_cast<uint32_t>(tmp.size());
-        tmp[cur].kids.emplace_back(b, next);
-        tmp.emplace_back();
-        cur = next;
-      }
-    }
-    if (cur != 0) tmp[cur].value = values[k];
-  }
-
   // Place nodes breadth-first. Free slots form a doubly linked list in
   // increasing order; a node's base is the first that puts every child on a
   // free slot (first fit), so the array stays dense and placement is fast.
@@ -53,15 +35,27 @@ ByteTrie ByteTrie::Build(const std::vector<std::string_view>& keys,
     if (p >= 0) next[p] = n; else head = n;
     if (n >= 0) prev[n] = p; else tail = p;
   };
-  std::vector<uint32_t> slot_of(tmp.size(), 0);
-  std::vector<uint32_t> queue = {0};
+  std::vector<Node> queue = {{0, static_cast<uint32_t>(keys.size()), 0}};
+  std::vector<uint32_t> slot_of = {0};
+  std::vector<std::pair<uint8_t, Node>> kids;
+  t.slots_.reserve(keys.size() * 4 + 512);
   t.slots_.resize(1);
   grow(257);
   for (size_t qi = 0; qi < queue.size(); ++qi) {
-    const uint32_t node = queue[qi];
-    const auto& kids = tmp[node].kids;
-    const uint32_t slot = slot_of[node];
-    t.slots_[slot].value = tmp[node].value;
+    Node node = queue[qi];
+    const uint32_t slot = slot_of[qi];
+    while (node.begin < node.end && keys[node.begin].size() == node.depth) {
+      if (node.depth > 0) t.slots_[slot].value = values[node.begin];
+      ++node.begin;  // (an empty key at the root is ignored)
+    }
+    kids.clear();
+    for (uint32_t k = node.begin; k < node.end;) {
+      const uint8_t b = static_cast<uint8_t>(keys[k][node.depth]);
+      uint32_t e = k + 1;
+      while (e < node.end && static_cast<uint8_t>(keys[e][node.depth]) == b) ++e;
+      kids.push_back({b, {k, e, node.depth + 1}});
+      k = e;
+    }
     if (kids.empty()) continue;
     const uint8_t lo = kids.front().first, hi = kids.back().first;
     size_t base = 0;
@@ -86,7 +80,7 @@ ByteTrie ByteTrie::Build(const std::vector<std::string_view>& keys,
     t.slots_[slot].base = static_cast<uint32_t>(base);
     for (const auto& [b, child] : kids) {
       take(base + b);
-      slot_of[child] = static_cast<uint32_t>(base + b);
+      slot_of.push_back(static_cast<uint32_t>(base + b));
       t.slots_[base + b].check = slot + 1;
       queue.push_back(child);
     }

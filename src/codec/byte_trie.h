@@ -17,6 +17,8 @@
 #include <string_view>
 #include <vector>
 
+#include "common/huge_page_allocator.h"
+
 namespace hypertok {
 
 class ByteTrie {
@@ -47,7 +49,7 @@ class ByteTrie {
     uint32_t value = kNoValue;
   };
   // Slot array, padded by 256 so base + byte never needs a bounds check.
-  std::vector<Slot> slots_;
+  std::vector<Slot, HugePageAllocator<Slot>> slots_;
 };
 
 }  // namespace hypertok

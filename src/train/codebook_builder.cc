@@ -6,7 +6,7 @@
 #include <unordered_map>
 
 #include "codec/byte_trie.h"
-#include "train/pretokenizer.h"
+#include "codec/pretokenizer.h"
 
 namespace hypertok {
 

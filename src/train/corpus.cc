@@ -9,7 +9,7 @@
 #include <thread>
 
 #include "common/hash.h"
-#include "train/pretokenizer.h"
+#include "codec/pretokenizer.h"
 
 namespace hypertok {
 

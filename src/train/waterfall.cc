@@ -1,6 +1,6 @@
 #include "train/waterfall.h"
 
-#include "train/pretokenizer.h"
+#include "codec/pretokenizer.h"
 
 namespace hypertok {
 

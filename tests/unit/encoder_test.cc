@@ -5,6 +5,7 @@
 #include <random>
 #include <set>
 
+#include "codec/pretokenizer.h"
 #include "hypertok/decoder.h"
 #include "unit/test_util.h"
 
@@ -20,16 +21,38 @@ Codebook MakeCodebook(const std::vector<std::string>& words,
   return std::move(cb).value();
 }
 
-// Fewest tokens by exhaustive recursion (exponential; small inputs only).
-size_t BruteForceMin(const Codebook& cb, std::string_view s) {
-  if (s.empty()) return 0;
-  size_t best = 1 + BruteForceMin(cb, s.substr(1));
+// The encoder's contract, checked independently: the fewest tokens over all
+// segmentations whose every token lies inside one pre-token or starts and
+// ends on pre-token boundaries — by exhaustive recursion (small inputs only).
+size_t BruteForceMin(const Codebook& cb, std::string_view text, size_t at,
+                     const std::vector<bool>& boundary) {
+  if (at == text.size()) return 0;
+  size_t best = 1 + BruteForceMin(cb, text, at + 1, boundary);
   for (size_t id = 256; id < cb.size(); ++id) {
     const std::string& p = cb.piece(id).bytes;
-    if (cb.piece(id).kind == PieceKind::kNormal && s.starts_with(p))
-      best = std::min(best, 1 + BruteForceMin(cb, s.substr(p.size())));
+    if (cb.piece(id).kind != PieceKind::kNormal || !text.substr(at).starts_with(p)) continue;
+    const size_t end = at + p.size();
+    bool inside_one = true;
+    for (size_t q = at + 1; q < end; ++q) inside_one &= !boundary[q];
+    if (inside_one || (boundary[at] && boundary[end]))
+      best = std::min(best, 1 + BruteForceMin(cb, text, end, boundary));
   }
   return best;
+}
+
+size_t BruteForceMin(const Codebook& cb, std::string_view text) {
+  std::vector<bool> boundary(text.size() + 1, false);
+  size_t at = 0;
+  boundary[0] = true;
+  Pretokenize(text, [&](std::string_view u) { boundary[at += u.size()] = true; });
+  return BruteForceMin(cb, text, 0, boundary);
+}
+
+std::string RandomText(std::mt19937_64& rng, size_t n) {
+  static constexpr char kAlphabet[] = "ab ,\n";
+  std::string s(n, ' ');
+  for (char& c : s) c = kAlphabet[rng() % 5];
+  return s;
 }
 
 TEST(EncoderTest, GreedyWouldLoseMinimumWins) {
@@ -54,22 +77,33 @@ TEST(EncoderTest, TiesGoToTheLongestFirstToken) {
   EXPECT_EQ(cb.piece(ids[0]).bytes, "abc");
 }
 
+TEST(EncoderTest, MultiUnitPiecesMatchOnlyWholeUnits) {
+  // "a b" spans the units "a" and " b"; it may replace them, but not the
+  // tail of "xa" followed by " b".
+  Codebook cb = MakeCodebook({"a b", "xa"});
+  auto enc = Encoder::Create(cb);
+  ASSERT_TRUE(enc.ok());
+  EXPECT_EQ(enc->Encode("a b").size(), 1u);
+  EXPECT_EQ(enc->Encode("a b,a b").size(), 3u);
+  EXPECT_EQ(enc->Encode("xa b").size(), 3u);  // "xa" " " "b"
+}
+
 TEST(EncoderTest, MatchesBruteForceOnRandomVocabularies) {
   const uint64_t seed = testing::TestSeed();
   std::mt19937_64 rng(seed);
-  for (int round = 0; round < 200; ++round) {
+  for (int round = 0; round < 400; ++round) {
     std::vector<std::string> words;
     std::set<std::string> seen;
     int n = 1 + rng() % 12;
     while (static_cast<int>(words.size()) < n) {
-      std::string w = testing::RandomBytes(rng, 2 + rng() % 4, 3);
+      std::string w = RandomText(rng, 2 + rng() % 5);
       if (seen.insert(w).second) words.push_back(w);
     }
     Codebook cb = MakeCodebook(words);
     auto enc = Encoder::Create(cb);
     ASSERT_TRUE(enc.ok());
     Decoder dec(cb);
-    std::string text = testing::RandomBytes(rng, rng() % 14, 3);
+    std::string text = RandomText(rng, rng() % 14);
     std::vector<uint32_t> ids = enc->Encode(text);
     std::string back;
     ASSERT_TRUE(dec.Decode(ids, &back).ok());

@@ -5,7 +5,7 @@
 #include <map>
 #include <random>
 
-#include "train/pretokenizer.h"
+#include "codec/pretokenizer.h"
 #include "unit/test_util.h"
 
 namespace hypertok {

@@ -1,4 +1,4 @@
-#include "train/pretokenizer.h"
+#include "codec/pretokenizer.h"
 
 #include <gtest/gtest.h>
 

@@ -1,0 +1,106 @@
+// The pre-tokenizer: cuts text into the units ("pre-tokens") that training
+// counts and that the encoder segments. Segments, never normalizes: the units
+// concatenate to the input. Rules, applied left to right:
+//   - a run of line breaks ('\r', '\n', U+2028, U+2029) is one unit;
+//   - a word (letters and combining marks), a number (digits) or a run of
+//     other symbols takes one directly preceding ' ' with it (" word");
+//   - other whitespace runs are one unit (less a final ' ' that goes with the
+//     next word);
+//   - a byte that is not valid UTF-8 is a unit on its own.
+// Character classes: src/codec/char_class.h (any script).
+//
+// The scanner keeps no state between units and looks ahead only to decide
+// whether a ' ' joins the next unit, so the units of text[p..] for a unit
+// boundary p are the units of the whole text from p on, and a run of whole
+// units pre-tokenizes on its own exactly as it does in context.
+#ifndef HYPERTOK_CODEC_PRETOKENIZER_H_
+#define HYPERTOK_CODEC_PRETOKENIZER_H_
+
+#include <cstddef>
+#include <functional>
+#include <string_view>
+
+#include "codec/char_class.h"
+
+namespace hypertok {
+
+// Calls emit(unit) for each unit of text, in order.
+template <typename Emit>
+void ForEachUnit(std::string_view text, Emit&& emit) {
+  size_t i = 0;
+  const size_t n = text.size();
+  while (i < n) {
+    size_t len;
+    CharClass cls = ClassAt(text, i, &len);
+    size_t start = i;
+    if (cls == CharClass::kSpace) {
+      // Whitespace run; a final ' ' before a word/number/symbol goes with it.
+      size_t j = i + len, last = i;
+      while (j < n) {
+        size_t l2;
+        if (ClassAt(text, j, &l2) != CharClass::kSpace) break;
+        last = j;
+        j += l2;
+      }
+      size_t next_len = 0;
+      CharClass next = j < n ? ClassAt(text, j, &next_len) : CharClass::kNewline;
+      bool attach = text[last] == ' ' && (next == CharClass::kLetter ||
+                                          next == CharClass::kDigit || next == CharClass::kOther);
+      if (!attach) {
+        emit(text.substr(i, j - i));
+        i = j;
+        continue;
+      }
+      if (last > i) emit(text.substr(i, last - i));
+      start = last;
+      i = j;
+      cls = next;
+      len = next_len;
+    }
+    if (cls == CharClass::kInvalid) {
+      emit(text.substr(start, i + 1 - start));
+      i += 1;
+      continue;
+    }
+    // A run of the same class.
+    size_t j = i + len;
+    while (j < n) {
+      size_t l2;
+      if (ClassAt(text, j, &l2) != cls) break;
+      j += l2;
+    }
+    emit(text.substr(start, j - start));
+    i = j;
+  }
+}
+
+inline void Pretokenize(std::string_view text,
+                        const std::function<void(std::string_view)>& emit) {
+  ForEachUnit(text, emit);
+}
+
+// A position p in text (0 < p <= text.size()) at which no unit spans, chosen
+// from the text alone, at most `limit` bytes in: after a line break run if
+// there is one, else before a ' ' that follows a non-space, else at a UTF-8
+// character start. Used to split the input for parallel counting without
+// changing the counts.
+size_t SafeCut(std::string_view text, size_t limit);
+
+// What kind of unit the pre-tokenizer emitted, judged by its last character.
+enum class UnitClass { kWord, kNumber, kSymbol, kSpace, kLineBreak, kInvalid };
+UnitClass ClassifyUnit(std::string_view unit);
+
+// Length of the character at text[i]: its UTF-8 length, or 1 for a byte
+// that does not start a valid sequence.
+inline size_t CharLength(std::string_view text, size_t i) {
+  size_t len;
+  ClassAt(text, i, &len);
+  return len;
+}
+
+// Number of UTF-8 characters, counting each invalid byte as one.
+size_t CountChars(std::string_view text);
+
+}  // namespace hypertok
+
+#endif  // HYPERTOK_CODEC_PRETOKENIZER_H_

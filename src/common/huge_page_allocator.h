@@ -1,0 +1,50 @@
+// An allocator for large, randomly accessed tables (the encoder's unit cache,
+// byte tries). Blocks of 2 MiB and more are 2 MiB-aligned and marked
+// MADV_HUGEPAGE, so a table costs one page fault per 2 MiB instead of one per
+// 4 KiB and far fewer TLB misses — on virtual machines page faults are most
+// of the start-up time. Smaller blocks come from operator new.
+#ifndef HYPERTOK_COMMON_HUGE_PAGE_ALLOCATOR_H_
+#define HYPERTOK_COMMON_HUGE_PAGE_ALLOCATOR_H_
+
+#include <sys/mman.h>
+
+#include <cstddef>
+#include <cstdlib>
+#include <new>
+
+namespace hypertok {
+
+template <typename T>
+struct HugePageAllocator {
+  using value_type = T;
+  static constexpr size_t kHuge = size_t{2} << 20;
+
+  HugePageAllocator() = default;
+  template <typename U>
+  HugePageAllocator(const HugePageAllocator<U>&) {}  // NOLINT: rebinding
+
+  T* allocate(size_t n) {
+    const size_t bytes = n * sizeof(T);
+    if (bytes < kHuge) return static_cast<T*>(::operator new(bytes, std::align_val_t{alignof(T)}));
+    const size_t rounded = (bytes + kHuge - 1) / kHuge * kHuge;
+    void* p = std::aligned_alloc(kHuge, rounded);
+    if (p == nullptr) throw std::bad_alloc();
+#ifdef MADV_HUGEPAGE
+    madvise(p, rounded, MADV_HUGEPAGE);
+#endif
+    return static_cast<T*>(p);
+  }
+  void deallocate(T* p, size_t n) {
+    if (n * sizeof(T) < kHuge) {
+      ::operator delete(p, std::align_val_t{alignof(T)});
+    } else {
+      std::free(p);
+    }
+  }
+  template <typename U>
+  bool operator==(const HugePageAllocator<U>&) const { return true; }
+};
+
+}  // namespace hypertok
+
+#endif  // HYPERTOK_COMMON_HUGE_PAGE_ALLOCATOR_H_
