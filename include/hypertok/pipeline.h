@@ -13,6 +13,7 @@
 #define HYPERTOK_PIPELINE_H_
 
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <string_view>
 
@@ -37,6 +38,9 @@ class TokenSink {
 struct EncodeOptions {
   SceneMode scene = SceneMode::kParagraph;
   int threads = 1;
+  // Called on the caller's thread after each batch (a few MiB) reaches the
+  // sink, with the bytes of this source done so far. Optional.
+  std::function<void(uint64_t bytes_done)> progress;
 };
 
 struct EncodeCounts {

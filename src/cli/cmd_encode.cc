@@ -41,7 +41,7 @@ Status RunEncode(const EncodeFlags& f) {
   } else {
     sink = std::make_unique<PiecesJsonWriter>(out->sink(), &decoder);
   }
-  EncodeOptions opts{scene, ResolveThreads(f.threads)};
+  EncodeOptions opts{.scene = scene, .threads = ResolveThreads(f.threads), .progress = {}};
   EncodeCounts counts;
   for (const std::string& path : InputsOrStdin(f.inputs)) {
     HT_ASSIGN_OR_RETURN(FileSource src, FileSource::Open(path));

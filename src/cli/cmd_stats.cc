@@ -70,7 +70,7 @@ Status RunStats(const StatsFlags& f) {
   for (const std::string& path : InputsOrStdin(f.inputs)) {
     HT_ASSIGN_OR_RETURN(FileSource src, FileSource::Open(path));
     HT_RETURN_IF_ERROR(
-        EncodeSource(m.encoder, &src, {scene, ResolveThreads(f.threads)}, waterfall.get()));
+        EncodeSource(m.encoder, &src, {.scene = scene, .threads = ResolveThreads(f.threads), .progress = {}}, waterfall.get()));
     TextCounts c = waterfall->Take();
     Accumulate(c, &total);
     per_input.emplace_back(src.name(), std::move(c));

@@ -51,7 +51,7 @@ Status RunVerify(const VerifyFlags& f) {
   for (const std::string& path : f.inputs) {
     HT_ASSIGN_OR_RETURN(FileSource src, FileSource::Open(path));
     RoundTripCheck check(&decoder);
-    Status s = EncodeSource(m.encoder, &src, {scene, ResolveThreads(f.threads)}, &check);
+    Status s = EncodeSource(m.encoder, &src, {.scene = scene, .threads = ResolveThreads(f.threads), .progress = {}}, &check);
     if (!s.ok()) return s.code() == StatusCode::kDataLoss ? s.WithPrefix(src.name()) : s;
     spdlog::info("ok {}: {} bytes, {} tokens", src.name(), check.bytes(), check.tokens());
   }

@@ -1,5 +1,7 @@
 // The `hypertok` command: parses the command line with CLI11, runs one
 // subcommand, and turns its Status into one error line and an exit code.
+#include <malloc.h>
+
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
@@ -29,6 +31,12 @@ std::string VersionText() {
 
 int main(int argc, char** argv) {
   using namespace hypertok::cli;
+  // Large buffers (read batches, token vectors) are freed and re-made per
+  // batch; serving them from the heap instead of fresh mmaps reuses pages
+  // rather than faulting in zeroed ones each time, which on virtual machines
+  // costs more than the encoding itself.
+  mallopt(M_MMAP_THRESHOLD, 64 << 20);
+  mallopt(M_TRIM_THRESHOLD, 256 << 20);
   CLI::App app{
       "hypertok: lossless corpus hypercompression. Turns raw text into far fewer\n"
       "tokens plus a reversible codebook; decode gives the original bytes back.",

@@ -24,7 +24,7 @@ CharClass SupplementaryClass(uint32_t cp);
 // Decodes the character at text[i] (i < text.size()); sets *len (>= 1) and
 // returns its class. Overlong forms, surrogates and truncated sequences are
 // kInvalid with *len = 1, so every byte string has exactly one reading.
-inline CharClass ClassAt(std::string_view text, size_t i, size_t* len) {
+[[gnu::always_inline]] inline CharClass ClassAt(std::string_view text, size_t i, size_t* len) {
   const auto* s = reinterpret_cast<const uint8_t*>(text.data());
   const size_t n = text.size();
   const uint8_t c = s[i];

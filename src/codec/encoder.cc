@@ -199,7 +199,11 @@ struct Encoder::Impl {
   // Multi-unit pieces: units that occur in them get ids ("bond units");
   // edges (node, unit id) → node; node_piece[node] is the piece ending there;
   // root_child[unit id] is edges.Find(0, unit id).
-  std::unordered_map<std::string, uint32_t> bond_units;
+  struct StringHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  std::unordered_map<std::string, uint32_t, StringHash, std::equal_to<>> bond_units;
   EdgeMap edges;
   std::vector<uint32_t> node_piece{kNone};
   std::vector<uint32_t> root_child;
@@ -216,7 +220,7 @@ struct Encoder::Impl {
   // Fewest tokens for one unit with the trie; appends the ids.
   void SegmentUnit(std::string_view unit, std::vector<uint32_t>* ids) const;
   uint32_t BondUnit(std::string_view unit) const {
-    auto it = bond_units.find(std::string(unit));
+    auto it = bond_units.find(unit);
     return it == bond_units.end() ? kNone : it->second;
   }
   void EncodeWindow(std::string_view text, UnitCache* cache,

@@ -1,24 +1,123 @@
 // Encode driver. The input is read in fixed-size chunks (ReadFull, so a pipe
-// and a file give the same chunks), cut into pieces — whole scenes, or
-// windows (WindowEnd) of a scene too long to wait for — and pieces are
-// encoded in batches: each thread takes a contiguous run of the batch, and
-// results are emitted in order. Pieces are independent, so the ids do not
-// depend on the thread count.
+// and a file give the same chunks) and cut into pieces — whole scenes, or
+// windows (WindowEnd) of a scene too long to wait for — which are grouped in
+// batches of about kBatchBytes. With one thread the caller's thread encodes
+// each batch and hands it to the sink. With N > 1, N workers encode batches
+// while the caller's thread reads ahead and hands finished batches to the
+// sink in input order, so reading, encoding and writing overlap. Pieces are
+// independent and cut from the bytes alone, so the ids do not depend on the
+// thread count or on how batches fall.
+#include "hypertok/pipeline.h"
+
+#include <condition_variable>
+#include <cstring>
+#include <deque>
+#include <functional>
+#include <future>
+#include <mutex>
 #include <thread>
 #include <vector>
-
-#include "hypertok/pipeline.h"
 
 namespace hypertok {
 
 namespace {
 
 constexpr size_t kReadBytes = size_t{1} << 20;
-constexpr size_t kBatchBytesPerThread = size_t{4} << 20;
+constexpr size_t kBatchBytes = size_t{4} << 20;
 
 struct PieceRef {
-  size_t begin, end;
+  size_t begin, end;  // in Batch::text
   bool scene_end;
+};
+
+// A byte buffer that grows without zero-filling (reads overwrite it anyway).
+class RawBuffer {
+ public:
+  char* data() { return data_.get(); }
+  std::string_view view() const { return {data_.get(), size_}; }
+  size_t size() const { return size_; }
+  // Resizes to n bytes, keeping the first min(n, size()) ones.
+  void Resize(size_t n) {
+    if (n > cap_) {
+      size_t cap = std::max(n, cap_ * 2);
+      std::unique_ptr<char[]> bigger(new char[cap]);
+      if (size_) std::memcpy(bigger.get(), data_.get(), size_);
+      data_ = std::move(bigger);
+      cap_ = cap;
+    }
+    size_ = n;
+  }
+  // Makes the buffer hold `bytes` (which must not point into it).
+  void Assign(std::string_view bytes) {
+    size_ = 0;
+    Resize(bytes.size());
+    if (!bytes.empty()) std::memcpy(data_.get(), bytes.data(), bytes.size());
+  }
+
+ private:
+  std::unique_ptr<char[]> data_;
+  size_t size_ = 0, cap_ = 0;
+};
+
+struct Batch {
+  RawBuffer text;
+  std::vector<PieceRef> pieces;
+  std::vector<std::vector<uint32_t>> ids;
+  bool document_end = false;
+
+  void Encode(const Encoder& encoder) {
+    ids.resize(pieces.size());
+    for (size_t i = 0; i < pieces.size(); ++i) {
+      ids[i].clear();
+      encoder.Encode(text.view().substr(pieces[i].begin,
+                                                   pieces[i].end - pieces[i].begin),
+                     &ids[i]);
+    }
+  }
+};
+
+// A fixed set of threads running queued jobs; the destructor finishes the
+// queue and joins.
+class WorkerPool {
+ public:
+  explicit WorkerPool(int n) {
+    for (int i = 0; i < n; ++i) threads_.emplace_back([this] { Loop(); });
+  }
+  ~WorkerPool() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      stop_ = true;
+    }
+    cv_.notify_all();
+    for (auto& t : threads_) t.join();
+  }
+  void Submit(std::function<void()> job) {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      jobs_.push_back(std::move(job));
+    }
+    cv_.notify_one();
+  }
+
+ private:
+  void Loop() {
+    for (;;) {
+      std::function<void()> job;
+      {
+        std::unique_lock<std::mutex> lock(mu_);
+        cv_.wait(lock, [this] { return stop_ || !jobs_.empty(); });
+        if (jobs_.empty()) return;
+        job = std::move(jobs_.front());
+        jobs_.pop_front();
+      }
+      job();
+    }
+  }
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<std::function<void()>> jobs_;
+  std::vector<std::thread> threads_;
+  bool stop_ = false;
 };
 
 }  // namespace
@@ -27,69 +126,93 @@ Status EncodeSource(const Encoder& encoder, ByteSource* source,
                     const EncodeOptions& options, TokenSink* sink,
                     EncodeCounts* counts) {
   const int threads = std::max(1, options.threads);
-  const size_t batch_bytes = kBatchBytesPerThread * threads;
-  std::string buf;        // unconsumed input; pieces index into it
-  std::vector<PieceRef> pieces;
-  std::vector<std::vector<uint32_t>> ids;
-  size_t scan = 0;        // start of the next piece in buf
-  bool eof = false;
   EncodeCounts local;
 
-  auto emit_batch = [&](bool last_is_document_end) -> Status {
-    if (pieces.empty()) return OkStatus();
-    ids.resize(pieces.size());
-    auto work = [&](size_t from, size_t to) {
-      for (size_t i = from; i < to; ++i) {
-        ids[i].clear();
-        encoder.Encode(std::string_view(buf).substr(pieces[i].begin,
-                                                    pieces[i].end - pieces[i].begin),
-                       &ids[i]);
-      }
-    };
-    if (threads == 1 || pieces.size() == 1) {
-      work(0, pieces.size());
-    } else {
-      // Split into contiguous runs of roughly equal bytes.
-      size_t total = pieces.back().end - pieces.front().begin;
-      std::vector<std::thread> pool;
-      size_t from = 0;
-      for (int t = 0; t < threads && from < pieces.size(); ++t) {
-        size_t target = pieces.front().begin + total * (t + 1) / threads;
-        size_t to = from;
-        while (to < pieces.size() && (pieces[to].end <= target || to == from)) ++to;
-        if (t == threads - 1) to = pieces.size();
-        pool.emplace_back(work, from, to);
-        from = to;
-      }
-      if (from < pieces.size()) work(from, pieces.size());
-      for (auto& th : pool) th.join();
-    }
-    for (size_t i = 0; i < pieces.size(); ++i) {
-      const PieceRef& p = pieces[i];
-      bool doc_end = last_is_document_end && i + 1 == pieces.size();
-      HT_RETURN_IF_ERROR(sink->Add(ids[i],
-                                   std::string_view(buf).substr(p.begin, p.end - p.begin),
+  auto deliver = [&](Batch& b) -> Status {
+    for (size_t i = 0; i < b.pieces.size(); ++i) {
+      const PieceRef& p = b.pieces[i];
+      const bool doc_end = b.document_end && i + 1 == b.pieces.size();
+      HT_RETURN_IF_ERROR(sink->Add(b.ids[i],
+                                   b.text.view().substr(p.begin, p.end - p.begin),
                                    p.scene_end, doc_end));
       local.bytes += p.end - p.begin;
-      local.tokens += ids[i].size();
+      local.tokens += b.ids[i].size();
       local.scenes += p.scene_end;
     }
-    buf.erase(0, pieces.back().end);
-    scan -= pieces.back().end;
-    pieces.clear();
+    if (options.progress) options.progress(local.bytes);
     return OkStatus();
   };
 
-  while (!eof) {
-    size_t at = buf.size();
-    buf.resize(at + kReadBytes);
+  // In flight (threads > 1): batches being encoded, oldest first. At most
+  // 2 × threads, so memory stays bounded.
+  struct Pending {
+    std::unique_ptr<Batch> batch;
+    std::future<void> done;
+  };
+  std::deque<Pending> in_flight;
+  // Delivered batches, reused so their buffers are not allocated (and
+  // page-faulted in) again.
+  std::vector<std::unique_ptr<Batch>> spare;
+  std::unique_ptr<WorkerPool> pool;
+  if (threads > 1) pool = std::make_unique<WorkerPool>(threads);
+  auto drain_one = [&]() -> Status {
+    Pending p = std::move(in_flight.front());
+    in_flight.pop_front();
+    p.done.get();
+    Status s = deliver(*p.batch);
+    spare.push_back(std::move(p.batch));
+    return s;
+  };
+  // On an early return, the pool's destructor still waits for queued jobs,
+  // which only touch their own batches (owned by in_flight, destroyed after).
+
+  auto submit = [&](std::unique_ptr<Batch> b) -> Status {
+    if (!pool) {
+      b->Encode(encoder);
+      Status s = deliver(*b);
+      spare.push_back(std::move(b));
+      return s;
+    }
+    auto task = std::make_shared<std::packaged_task<void()>>(
+        [&encoder, raw = b.get()] { raw->Encode(encoder); });
+    in_flight.push_back({std::move(b), task->get_future()});
+    pool->Submit([task] { (*task)(); });
+    while (in_flight.size() > static_cast<size_t>(2 * threads)) HT_RETURN_IF_ERROR(drain_one());
+    return OkStatus();
+  };
+
+  // The batch being filled: input is read into its buffer, and what follows
+  // its last piece moves to the next one.
+  auto fresh_batch = [&] {
+    std::unique_ptr<Batch> b;
+    if (spare.empty()) {
+      b = std::make_unique<Batch>();
+    } else {
+      b = std::move(spare.back());
+      spare.pop_back();
+    }
+    b->pieces.clear();
+    b->document_end = false;
+    return b;
+  };
+  std::unique_ptr<Batch> cur = fresh_batch();
+  size_t scan = 0;  // start of the next piece in cur->text
+  bool eof = false;
+  Status status;
+  while (!eof && status.ok()) {
+    RawBuffer& buf = cur->text;
+    const size_t at = buf.size();
+    buf.Resize(at + kReadBytes);
     auto got = source->ReadFull(buf.data() + at, kReadBytes);
-    if (!got.ok()) return got.status();
-    buf.resize(at + *got);
+    if (!got.ok()) {
+      status = got.status();
+      break;
+    }
+    buf.Resize(at + *got);
     eof = *got < kReadBytes;
     // Cut every piece the buffer now determines.
     for (;;) {
-      std::string_view rest = std::string_view(buf).substr(scan);
+      std::string_view rest = buf.view().substr(scan);
       if (rest.empty()) break;
       size_t end = FindSceneEnd(rest, options.scene, eof);
       bool scene_end = end != 0;
@@ -97,13 +220,21 @@ Status EncodeSource(const Encoder& encoder, ByteSource* source,
         if (rest.size() <= Encoder::kWindowBytes) break;  // need more input
         end = WindowEnd(rest);
       }
-      pieces.push_back({scan, scan + end, scene_end});
+      cur->pieces.push_back({scan, scan + end, scene_end});
       scan += end;
     }
-    if (!pieces.empty() && (scan >= batch_bytes || eof)) {
-      HT_RETURN_IF_ERROR(emit_batch(eof && scan == buf.size()));
+    if (!cur->pieces.empty() && (scan >= kBatchBytes || eof)) {
+      cur->document_end = eof && scan == buf.size();
+      std::unique_ptr<Batch> next = fresh_batch();
+      next->text.Assign(buf.view().substr(scan));
+      scan = 0;
+      status = submit(std::move(cur));
+      cur = std::move(next);
     }
   }
+  while (status.ok() && !in_flight.empty()) status = drain_one();
+  pool.reset();  // joins; safe to drop the remaining batches after this
+  HT_RETURN_IF_ERROR(status);
   if (counts) {
     counts->bytes += local.bytes;
     counts->tokens += local.tokens;

@@ -151,8 +151,8 @@ Status StreamReader::ReadHeader(bool* eof) {
   HT_CHECK_OR_RETURN(Hash64(h.substr(0, 24)) == LoadLE(buf + 24, 8), DataLoss)
       << "stream header checksum mismatch at byte " << offset_;
   ByteReader r(h.substr(8));
-  uint8_t width, flags;
-  uint16_t reserved;
+  uint8_t width = 0, flags = 0;
+  uint16_t reserved = 0;
   (void)(r.U16(&header_.major) && r.U16(&header_.minor) && r.U8(&width) &&
          r.U8(&flags) && r.U16(&reserved) && r.U64(&header_.codebook_id));
   HT_CHECK_OR_RETURN(header_.major == StreamWriter::kFormatMajor, Unimplemented)
