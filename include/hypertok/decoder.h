@@ -21,19 +21,31 @@ class Decoder {
  public:
   explicit Decoder(const Codebook& codebook);
 
+  // Bytes DecodeTo may write past the end of the decoded text.
+  static constexpr size_t kSlack = 32;
+
   // Appends the bytes of ids to *out. An id outside the vocabulary is
   // kDataLoss (naming its position) and leaves *out unchanged.
   Status Decode(std::span<const uint32_t> ids, std::string* out) const;
 
+  // The fast path, in two steps: the decoded length of ids (kDataLoss for an
+  // id outside the vocabulary), then the bytes written to dst, which must
+  // have room for that length + kSlack. Returns the end of the text.
+  StatusOr<size_t> DecodedSize(std::span<const uint32_t> ids) const;
+  char* DecodeTo(std::span<const uint32_t> ids, char* dst) const;
+
   std::string_view PieceBytes(uint32_t id) const {
-    return std::string_view(blob_).substr(offsets_[id], offsets_[id + 1] - offsets_[id]);
+    return std::string_view(blob_).substr(spans_[id].offset, spans_[id].length);
   }
   uint64_t codebook_id() const { return codebook_id_; }
-  size_t vocab_size() const { return offsets_.size() - 1; }
+  size_t vocab_size() const { return spans_.size(); }
 
  private:
-  std::string blob_;               // all pieces' bytes, in id order
-  std::vector<uint32_t> offsets_;  // piece id's bytes are blob_[offsets_[id], offsets_[id+1])
+  struct Span {
+    uint32_t offset, length;
+  };
+  std::string blob_;         // all pieces' bytes in id order, then kSlack zeros
+  std::vector<Span> spans_;  // where each id's bytes are in blob_
   uint64_t codebook_id_;
 };
 

@@ -5,31 +5,57 @@
 namespace hypertok {
 
 Decoder::Decoder(const Codebook& codebook) : codebook_id_(codebook.id()) {
-  offsets_.reserve(codebook.size() + 1);
-  offsets_.push_back(0);
+  spans_.reserve(codebook.size());
   for (const Piece& p : codebook.pieces()) {
+    spans_.push_back({static_cast<uint32_t>(blob_.size()), static_cast<uint32_t>(p.bytes.size())});
     blob_ += p.bytes;
-    offsets_.push_back(static_cast<uint32_t>(blob_.size()));
   }
+  blob_.append(kSlack, '\0');  // so short pieces can be copied with fixed-size moves
+}
+
+StatusOr<size_t> Decoder::DecodedSize(std::span<const uint32_t> ids) const {
+  const uint32_t n = static_cast<uint32_t>(spans_.size());
+  const Span* spans = spans_.data();
+  size_t total = 0;
+  uint32_t max_id = 0;
+  for (uint32_t id : ids) {
+    max_id = std::max(max_id, id);
+    total += id < n ? spans[id].length : 0;
+  }
+  if (max_id >= n && !ids.empty()) {
+    for (size_t i = 0; i < ids.size(); ++i)
+      HT_CHECK_OR_RETURN(ids[i] < n, DataLoss)
+          << "token " << i << " has id " << ids[i] << ", outside the vocabulary of " << n;
+  }
+  return total;
+}
+
+char* Decoder::DecodeTo(std::span<const uint32_t> ids, char* dst) const {
+  const char* src = blob_.data();
+  const Span* spans = spans_.data();
+  for (uint32_t id : ids) {
+    const Span s = spans[id];
+    const char* from = src + s.offset;
+    // Most pieces are short: copy a fixed 16 or 32 bytes (blob_ and dst
+    // have the slack) and advance by the true length.
+    if (s.length <= 16) {
+      std::memcpy(dst, from, 16);
+    } else if (s.length <= 32) {
+      std::memcpy(dst, from, 32);
+    } else {
+      std::memcpy(dst, from, s.length);
+    }
+    dst += s.length;
+  }
+  return dst;
 }
 
 Status Decoder::Decode(std::span<const uint32_t> ids, std::string* out) const {
-  const uint32_t n = static_cast<uint32_t>(vocab_size());
-  size_t total = 0;
-  for (size_t i = 0; i < ids.size(); ++i) {
-    HT_CHECK_OR_RETURN(ids[i] < n, DataLoss)
-        << "token " << i << " has id " << ids[i] << ", outside the vocabulary of " << n;
-    total += offsets_[ids[i] + 1] - offsets_[ids[i]];
-  }
-  size_t at = out->size();
+  HT_ASSIGN_OR_RETURN(size_t total, DecodedSize(ids));
+  const size_t at = out->size();
+  out->resize(at + total + kSlack);
+  DecodeTo(ids, out->data() + at);
   out->resize(at + total);
-  char* dst = out->data() + at;
-  const char* src = blob_.data();
-  for (uint32_t id : ids) {
-    uint32_t b = offsets_[id], len = offsets_[id + 1] - b;
-    std::memcpy(dst, src + b, len);
-    dst += len;
-  }
   return OkStatus();
 }
 

@@ -18,6 +18,8 @@
 #include <thread>
 #include <vector>
 
+#include "common/raw_buffer.h"
+
 namespace hypertok {
 
 namespace {
@@ -28,35 +30,6 @@ constexpr size_t kBatchBytes = size_t{4} << 20;
 struct PieceRef {
   size_t begin, end;  // in Batch::text
   bool scene_end;
-};
-
-// A byte buffer that grows without zero-filling (reads overwrite it anyway).
-class RawBuffer {
- public:
-  char* data() { return data_.get(); }
-  std::string_view view() const { return {data_.get(), size_}; }
-  size_t size() const { return size_; }
-  // Resizes to n bytes, keeping the first min(n, size()) ones.
-  void Resize(size_t n) {
-    if (n > cap_) {
-      size_t cap = std::max(n, cap_ * 2);
-      std::unique_ptr<char[]> bigger(new char[cap]);
-      if (size_) std::memcpy(bigger.get(), data_.get(), size_);
-      data_ = std::move(bigger);
-      cap_ = cap;
-    }
-    size_ = n;
-  }
-  // Makes the buffer hold `bytes` (which must not point into it).
-  void Assign(std::string_view bytes) {
-    size_ = 0;
-    Resize(bytes.size());
-    if (!bytes.empty()) std::memcpy(data_.get(), bytes.data(), bytes.size());
-  }
-
- private:
-  std::unique_ptr<char[]> data_;
-  size_t size_ = 0, cap_ = 0;
 };
 
 struct Batch {

@@ -5,6 +5,7 @@
 
 #include "common/bytes.h"
 #include "common/hash.h"
+#include "common/raw_buffer.h"
 
 namespace hypertok {
 
@@ -285,7 +286,7 @@ StatusOr<StreamTotals> DecodeStream(const Decoder& decoder, ByteSource* source,
   StreamReader reader(source);
   std::vector<SceneEntry> entries;
   std::vector<uint32_t> tokens;
-  std::string out;
+  RawBuffer out;
   StreamTotals all, cur;
   Hasher64 hash;
   bool ended = false;
@@ -324,10 +325,11 @@ StatusOr<StreamTotals> DecodeStream(const Decoder& decoder, ByteSource* source,
       hash = Hasher64();
       continue;
     }
-    out.clear();
-    Status s = decoder.Decode(tokens, &out);
-    if (!s.ok()) return s.WithPrefix(source->name());
-    hash.Update(out);
+    StatusOr<size_t> size = decoder.DecodedSize(tokens);
+    if (!size.ok()) return size.status().WithPrefix(source->name());
+    out.Resize(*size + Decoder::kSlack);
+    out.Resize(decoder.DecodeTo(tokens, out.data()) - out.data());
+    hash.Update(out.view());
     cur.bytes += out.size();
     cur.tokens += tokens.size();
     ++cur.blocks;
@@ -335,7 +337,7 @@ StatusOr<StreamTotals> DecodeStream(const Decoder& decoder, ByteSource* source,
       cur.scenes += e.scene_end;
       cur.documents += e.document_end;
     }
-    HT_RETURN_IF_ERROR(sink->Write(out));
+    HT_RETURN_IF_ERROR(sink->Write(out.view()));
   }
   return all;
 }

@@ -1,0 +1,56 @@
+// A byte buffer for hot paths: grows without zero-filling (the caller
+// overwrites what it adds), keeps its capacity when shrunk, and puts large
+// sizes on huge pages (see huge_page_allocator.h).
+#ifndef HYPERTOK_COMMON_RAW_BUFFER_H_
+#define HYPERTOK_COMMON_RAW_BUFFER_H_
+
+#include <algorithm>
+#include <cstring>
+#include <memory>
+#include <string_view>
+
+#include "common/huge_page_allocator.h"
+
+namespace hypertok {
+
+class RawBuffer {
+ public:
+  RawBuffer() = default;
+  RawBuffer(const RawBuffer&) = delete;
+  RawBuffer& operator=(const RawBuffer&) = delete;
+  ~RawBuffer() { Free(); }
+
+  char* data() { return data_; }
+  std::string_view view() const { return {data_, size_}; }
+  size_t size() const { return size_; }
+  // Resizes to n bytes, keeping the first min(n, size()) ones; bytes past
+  // the old size are unspecified.
+  void Resize(size_t n) {
+    if (n > cap_) {
+      size_t cap = std::max(n, cap_ * 2);
+      char* bigger = HugePageAllocator<char>().allocate(cap);
+      if (size_) std::memcpy(bigger, data_, size_);
+      Free();
+      data_ = bigger;
+      cap_ = cap;
+    }
+    size_ = n;
+  }
+  // Makes the buffer hold `bytes` (which must not point into it).
+  void Assign(std::string_view bytes) {
+    size_ = 0;
+    Resize(bytes.size());
+    if (!bytes.empty()) std::memcpy(data_, bytes.data(), bytes.size());
+  }
+
+ private:
+  void Free() {
+    if (data_) HugePageAllocator<char>().deallocate(data_, cap_);
+  }
+  char* data_ = nullptr;
+  size_t size_ = 0, cap_ = 0;
+};
+
+}  // namespace hypertok
+
+#endif  // HYPERTOK_COMMON_RAW_BUFFER_H_
