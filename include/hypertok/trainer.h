@@ -9,8 +9,8 @@
 //               (src/train/codebook_builder.h)
 //            ─► codebook with self-tests
 //
-// Deterministic: the codebook bytes depend only on the input bytes and the
-// options other than `threads`.
+// Deterministic: the codebook bytes depend only on the set of inputs (not
+// their order) and the options other than `threads`.
 //
 //   Trainer trainer({.vocab_size = 8000});
 //   HT_RETURN_IF_ERROR(trainer.AddSource(&file));
@@ -63,8 +63,17 @@ class Trainer {
   explicit Trainer(TrainOptions options);
   ~Trainer();
 
-  // Counts one input (streamed; it never has to fit in memory).
+  // Counts one input (streamed; it never has to fit in memory). Pre-tokens
+  // never span two inputs.
   Status AddSource(ByteSource* source);
+  // Adds a counts file (`hypertok count`, docs/FORMAT.md): the same as
+  // adding the inputs it was counted from, in any order. Its sample budget
+  // (max_sample_tokens) must match this trainer's.
+  Status AddCounts(ByteSource* source);
+  // Writes what has been counted so far as a counts file. Files written from
+  // the same set of inputs are byte-identical whatever the order, grouping
+  // or thread count.
+  Status SaveCounts(ByteSink* sink);
   // Chooses the vocabulary and returns the codebook, self-tests included.
   StatusOr<Codebook> Build();
   const TrainStats& stats() const { return stats_; }

@@ -21,6 +21,15 @@ void AddSceneOption(CLI::App* app, std::string* scene) {
       ->check(CLI::IsMember({"paragraph", "line", "document"}));
 }
 
+CLI::Option* AddSampleTokensOption(CLI::App* app, size_t* tokens) {
+  return app
+      ->add_option("--sample-tokens", *tokens,
+                   "Pre-tokens kept in the training sample (bounds training memory; counts "
+                   "files must agree on it)")
+      ->check(CLI::Range(size_t{1}, size_t{1} << 32))
+      ->capture_default_str();
+}
+
 CLI::Option* AddThreadsOption(CLI::App* app, int* threads) {
   return app->add_option("-T,--threads", *threads,
                          "Worker threads (0 = all cores); results do not depend on it")

@@ -39,6 +39,8 @@ Command AddInspectCommand(CLI::App& app);
 Command AddBondsCommand(CLI::App& app);
 Command AddMorphCommand(CLI::App& app);
 Command AddSplitCommand(CLI::App& app);
+Command AddCountCommand(CLI::App& app);
+Command AddMergeCommand(CLI::App& app);
 
 // "-" and an empty list both mean standard input.
 std::vector<std::string> InputsOrStdin(const std::vector<std::string>& inputs);
@@ -47,6 +49,10 @@ std::vector<std::string> InputsOrStdin(const std::vector<std::string>& inputs);
 void AddOutputOptions(CLI::App* app, std::string* output, bool* to_stdout);
 // Adds --scene paragraph|line|document; empty means the codebook's default.
 void AddSceneOption(CLI::App* app, std::string* scene);
+
+// Adds --sample-tokens N: the training sample's budget in pre-tokens
+// (corpus.h). count, merge and train must agree on it.
+CLI::Option* AddSampleTokensOption(CLI::App* app, size_t* tokens);
 
 // Adds the shared -T/--threads option; 0 means all cores.
 CLI::Option* AddThreadsOption(CLI::App* app, int* threads);

@@ -25,6 +25,7 @@ Status RunBonds(const BondsFlags& f) {
     HT_ASSIGN_OR_RETURN(FileSource src, FileSource::Open(path));
     HT_RETURN_IF_ERROR(corpus.AddSource(&src));
   }
+  corpus.Canonicalize();
   std::vector<Bond> bonds =
       MineBonds(corpus, {.max_words = f.max_words, .min_count = f.min_count});
   const size_t shown = std::min(f.top, bonds.size());

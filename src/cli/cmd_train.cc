@@ -12,6 +12,7 @@ namespace {
 
 struct TrainFlags {
   std::vector<std::string> inputs;
+  std::vector<std::string> from_counts;
   std::string output;
   size_t vocab_size = 32000;
   std::string scene = "paragraph";
@@ -19,6 +20,7 @@ struct TrainFlags {
   uint64_t seed = 0;
   int max_bond_words = 3;
   std::string morph;
+  size_t sample_tokens = TrainOptions().max_sample_tokens;
   bool force = false;
 };
 
@@ -39,9 +41,18 @@ Status RunTrain(const TrainFlags& f) {
                    .threads = ResolveThreads(f.threads),
                    .seed = f.seed,
                    .max_bond_words = f.max_bond_words,
+                   .max_sample_tokens = f.sample_tokens,
                    .morph = morph,
                    .learn_morph = f.morph.empty()});
-  for (const std::string& path : InputsOrStdin(f.inputs)) {
+  for (const std::string& path : f.from_counts) {
+    HT_ASSIGN_OR_RETURN(FileSource src, FileSource::Open(path));
+    HT_RETURN_IF_ERROR(trainer.AddCounts(&src));
+    spdlog::info("merged {}", src.name());
+  }
+  // Text inputs; standard input only when there are neither inputs nor counts.
+  const std::vector<std::string> inputs =
+      f.from_counts.empty() ? InputsOrStdin(f.inputs) : f.inputs;
+  for (const std::string& path : inputs) {
     HT_ASSIGN_OR_RETURN(FileSource src, FileSource::Open(path));
     HT_RETURN_IF_ERROR(trainer.AddSource(&src));
     spdlog::info("counted {}", src.name());
@@ -69,6 +80,12 @@ Command AddTrainCommand(CLI::App& app) {
   CLI::App* sub = app.add_subcommand("train", "Learn a codebook from raw text");
   sub->add_option("inputs", f->inputs, "Text files ('-' or none: standard input)");
   sub->add_option("-o,--output", f->output, "Codebook file to write")->required();
+  sub->add_option("--from-counts", f->from_counts,
+                  "Counts files (hypertok count / merge) to train from, with or instead of "
+                  "text inputs (repeat the option for several)")
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
+      ->expected(1)
+      ->allow_extra_args(false);
   sub->add_option("--vocab-size", f->vocab_size,
                   "Entries in the codebook, the 256 byte tokens included")
       ->capture_default_str();
@@ -76,6 +93,7 @@ Command AddTrainCommand(CLI::App& app) {
       ->check(CLI::IsMember({"paragraph", "line", "document"}))
       ->capture_default_str();
   AddThreadsOption(sub, &f->threads);
+  AddSampleTokensOption(sub, &f->sample_tokens);
   sub->add_option("--seed", f->seed, "Seed for random choices (recorded in the codebook)");
   sub->add_option("--max-bond-words", f->max_bond_words,
                   "Longest hyperbond in words (0 or 1: no hyperbonds)")

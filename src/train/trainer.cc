@@ -32,6 +32,10 @@ Status Trainer::AddSource(ByteSource* source) {
   return state_->corpus.AddSource(source);
 }
 
+Status Trainer::AddCounts(ByteSource* source) { return state_->corpus.AddCounts(source); }
+
+Status Trainer::SaveCounts(ByteSink* sink) { return state_->corpus.Save(sink); }
+
 StatusOr<Codebook> Trainer::Build() {
   HT_CHECK_OR_RETURN(options_.vocab_size >= 256, InvalidArgument)
       << "--vocab-size " << options_.vocab_size << " is below the 256 byte tokens";
@@ -41,6 +45,7 @@ StatusOr<Codebook> Trainer::Build() {
   HT_CHECK_OR_RETURN(options_.max_bond_words >= 0 && options_.max_bond_words <= 8,
                      InvalidArgument)
       << "--max-bond-words must be between 0 and 8";
+  state_->corpus.Canonicalize();
   const Corpus& corpus = state_->corpus;
   stats_.bytes = corpus.bytes();
   stats_.distinct_pretokens = corpus.size();
@@ -89,17 +94,19 @@ StatusOr<Codebook> Trainer::Build() {
       {"seed", std::to_string(options_.seed)},
       {"input_bytes", std::to_string(corpus.bytes())},
       {"input_xxh3", Hex64(corpus.input_hash())},
-      {"sample_stride", std::to_string(corpus.sample_stride())},
+      {"sample_level", std::to_string(corpus.sample_level())},
       {"morph", stats_.morph},
   };
   HT_ASSIGN_OR_RETURN(Codebook cb, Codebook::Create(std::move(pieces), options_.scene, meta));
   // The morph model travels with the codebook (optional section MRPH).
   if (morph) HT_RETURN_IF_ERROR(cb.AddExtraSection("MRPH", morph->Serialize()));
 
-  // Self-tests: the first scenes of the input plus fixed adversarial probes,
-  // with the ids this build gives them.
+  // Self-tests: the first scenes of an input (the first in canonical order,
+  // so the choice does not depend on input order) plus fixed adversarial
+  // probes, with the ids this build gives them.
   std::vector<std::string> inputs;
-  std::string_view rest = corpus.head();
+  std::string_view rest;
+  if (!corpus.sources().empty()) rest = corpus.sources()[0].head;
   while (inputs.size() < kSelfTestSamples && !rest.empty()) {
     size_t end = FindSceneEnd(rest, options_.scene, true);
     inputs.emplace_back(rest.substr(0, std::min(end, kSelfTestSampleBytes)));

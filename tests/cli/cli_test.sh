@@ -228,6 +228,48 @@ expect_rc 2 "split with a codebook without a morph model" -- "$HT" split -m tn.h
 "$HT" inspect tn.htk | grep -q 'MRPH' && fail "--morph none still embeds a morph model"
 "$HT" inspect $M | grep -q 'meta *morph = learned' && ok || fail "default training learns a morph model"
 
+# --- count / merge / train --from-counts ---------------------------------------------------
+# Shards counted apart and merged in any order give the bytes of counting them together, and
+# training from the merged counts gives the codebook of training on the inputs directly. A
+# small sample budget makes the content-chosen sample drop chunks, so that path is covered too.
+for budget in 33554432 40000; do
+  S="--sample-tokens $budget"
+  "$HT" count $S "$DATA/ru_gogol_shinel.txt" "$DATA/en_pg1080_modest_proposal.txt" -o c1.counts -f -T2 \
+    && "$HT" count $S "$DATA/de_goethe_die_leiden_des_jungen_werther_1.txt" -o c2.counts -f \
+    && "$HT" count $S "$DATA/zh_pg25558_shen_yin_yu.txt" "$DATA/code_c_sqlite3-3.40.1.h" -o c3.counts -f \
+    || fail "count ($budget)"
+  "$HT" merge $S c1.counts c2.counts c3.counts -o m123.counts -f
+  "$HT" merge $S c3.counts c1.counts c2.counts -o m312.counts -f
+  "$HT" merge $S c2.counts c3.counts -o m23.counts -f && "$HT" merge $S m23.counts c1.counts -o m1_23.counts -f
+  "$HT" count $S "$DATA/code_c_sqlite3-3.40.1.h" "$DATA/de_goethe_die_leiden_des_jungen_werther_1.txt" \
+    "$DATA/en_pg1080_modest_proposal.txt" "$DATA/zh_pg25558_shen_yin_yu.txt" "$DATA/ru_gogol_shinel.txt" -o all.counts -f
+  [ "$(sha m123.counts)" = "$(sha m312.counts)" ] && [ "$(sha m123.counts)" = "$(sha m1_23.counts)" ] \
+    && [ "$(sha m123.counts)" = "$(sha all.counts)" ] && ok || fail "merge is not order-independent or differs from one count ($budget)"
+  "$HT" train $S "$DATA/ru_gogol_shinel.txt" "$DATA/en_pg1080_modest_proposal.txt" \
+    "$DATA/de_goethe_die_leiden_des_jungen_werther_1.txt" "$DATA/zh_pg25558_shen_yin_yu.txt" \
+    "$DATA/code_c_sqlite3-3.40.1.h" -o direct.htk -f --vocab-size 2000 -T2
+  "$HT" train $S --from-counts m312.counts -o fromc.htk -f --vocab-size 2000
+  "$HT" train $S --from-counts c1.counts "$DATA/de_goethe_die_leiden_des_jungen_werther_1.txt" \
+    --from-counts c3.counts -o mixed.htk -f --vocab-size 2000
+  [ "$(sha direct.htk)" = "$(sha fromc.htk)" ] && [ "$(sha direct.htk)" = "$(sha mixed.htk)" ] \
+    && ok || fail "train --from-counts differs from training on the inputs ($budget)"
+done
+"$HT" inspect direct.htk | grep -q 'sample_level = [1-9]' && ok || fail "a small --sample-tokens raised the sample level"
+expect_rc 2 "merge with another sample budget" -- "$HT" merge c1.counts -o x.counts -f
+expect_one_error_line "merge with another sample budget"
+expect_rc 1 "merge of a text file" -- "$HT" merge crlf.txt -o x.counts -f
+expect_one_error_line "merge of a text file"
+bad=0
+for i in $(seq 1 100); do
+  corrupt m123.counts bad.counts
+  cmp -s bad.counts m123.counts && continue
+  timeout 10 "$HT" merge --sample-tokens 40000 bad.counts -o bad.out -f >/dev/null 2>err.txt
+  rc=$?
+  if [ $rc -ne 1 ] || [ "$(wc -l <err.txt)" -ne 1 ]; then bad=$((bad + 1)); echo "corrupt counts $i: exit $rc: $(head -c 200 err.txt)"; cp bad.counts "bad-counts-$i.counts"; fi
+  [ -e bad.out ] && { bad=$((bad + 1)); echo "corrupt counts $i left output"; rm -f bad.out; }
+done
+[ $bad -eq 0 ] && ok || fail "$bad corrupted counts files not rejected cleanly"
+
 # --- golden: stats --json of a codebook trained on bundled samples ---------------------------
 # Pins the whole training pipeline and the encoder, bit for bit, on every machine.
 # After an intended change: HYPERTOK_UPDATE_GOLDEN=1 ctest -R cli_tests, and review the diff.
