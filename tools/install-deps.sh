@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   build-essential cmake pkg-config
   libcli11-dev libicu-dev libsentencepiece-dev sentencepiece libzstd-dev zstd
-  libspdlog-dev libfmt-dev libgtest-dev libxxhash-dev
+  libspdlog-dev libfmt-dev libgtest-dev libxxhash-dev libbenchmark-dev
 )
 missing=()
 for p in "${packages[@]}"; do

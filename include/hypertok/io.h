@@ -67,6 +67,8 @@ class FileSource : public ByteSource {
 
   StatusOr<size_t> Read(char* buf, size_t n) override;
   const std::string& name() const override { return name_; }
+  // Bytes read so far.
+  uint64_t bytes_read() const { return bytes_read_; }
 
  private:
   FileSource(int fd, bool owned, std::string name)
@@ -74,6 +76,7 @@ class FileSource : public ByteSource {
   int fd_;
   bool owned_;
   std::string name_;
+  uint64_t bytes_read_ = 0;
 };
 
 // Writes to a file descriptor it does not own, through a buffer.

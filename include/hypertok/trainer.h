@@ -19,6 +19,7 @@
 #define HYPERTOK_TRAINER_H_
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -44,6 +45,8 @@ struct TrainOptions {
   // when null and learn_morph is off, subwords may cut words anywhere.
   std::shared_ptr<const MorphemeSplitter> morph;
   bool learn_morph = true;
+  // Called while counting with the bytes of the current input done so far.
+  std::function<void(uint64_t)> progress;
 };
 
 struct TrainStats {

@@ -20,7 +20,9 @@ struct BondsFlags {
 };
 
 Status RunBonds(const BondsFlags& f) {
-  Corpus corpus({.threads = ResolveThreads(f.threads)});
+  Corpus::Options options;
+  options.threads = ResolveThreads(f.threads);
+  Corpus corpus(options);
   for (const std::string& path : InputsOrStdin(f.inputs)) {
     HT_ASSIGN_OR_RETURN(FileSource src, FileSource::Open(path));
     HT_RETURN_IF_ERROR(corpus.AddSource(&src));

@@ -4,6 +4,7 @@
 
 #include "cli/cli_util.h"
 #include "cli/output.h"
+#include "cli/progress.h"
 #include "hypertok/trainer.h"
 
 namespace hypertok::cli {
@@ -21,13 +22,18 @@ struct CountFlags {
 // count reads text; merge reads counts files. Both write one counts file.
 Status RunCount(const CountFlags& f, bool merge) {
   HT_ASSIGN_OR_RETURN(auto out, Output::Open({f.output, false, f.force, true}));
+  const std::vector<std::string> inputs = merge ? f.inputs : InputsOrStdin(f.inputs);
+  Progress progress("count", merge ? 0 : TotalInputBytes(inputs));
+  uint64_t done_before = 0;
   TrainOptions options;
   options.threads = ResolveThreads(f.threads);
   options.max_sample_tokens = f.sample_tokens;
+  options.progress = [&](uint64_t done) { progress.Update(done_before + done); };
   Trainer trainer(options);
-  for (const std::string& path : merge ? f.inputs : InputsOrStdin(f.inputs)) {
+  for (const std::string& path : inputs) {
     HT_ASSIGN_OR_RETURN(FileSource src, FileSource::Open(path));
     HT_RETURN_IF_ERROR(merge ? trainer.AddCounts(&src) : trainer.AddSource(&src));
+    done_before += src.bytes_read();
     spdlog::info("{} {}", merge ? "merged" : "counted", src.name());
   }
   HT_RETURN_IF_ERROR(trainer.SaveCounts(out->sink()));

@@ -3,6 +3,7 @@
 
 #include "cli/cli_util.h"
 #include "cli/output.h"
+#include "cli/progress.h"
 #include "hypertok/pipeline.h"
 #include "hypertok/stream.h"
 #include "hypertok/text_formats.h"
@@ -41,9 +42,13 @@ Status RunEncode(const EncodeFlags& f) {
   } else {
     sink = std::make_unique<PiecesJsonWriter>(out->sink(), &decoder);
   }
-  EncodeOptions opts{.scene = scene, .threads = ResolveThreads(f.threads), .progress = {}};
+  const std::vector<std::string> inputs = InputsOrStdin(f.inputs);
+  Progress progress("encode", TotalInputBytes(inputs));
   EncodeCounts counts;
-  for (const std::string& path : InputsOrStdin(f.inputs)) {
+  EncodeOptions opts{.scene = scene,
+                     .threads = ResolveThreads(f.threads),
+                     .progress = [&](uint64_t done) { progress.Update(counts.bytes + done); }};
+  for (const std::string& path : inputs) {
     HT_ASSIGN_OR_RETURN(FileSource src, FileSource::Open(path));
     HT_RETURN_IF_ERROR(EncodeSource(m.encoder, &src, opts, sink.get(), &counts));
   }

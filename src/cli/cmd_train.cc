@@ -3,6 +3,7 @@
 
 #include "cli/cli_util.h"
 #include "cli/output.h"
+#include "cli/progress.h"
 #include "hypertok/trainer.h"
 #include "morph/morpheme_splitter.h"
 
@@ -36,6 +37,11 @@ Status RunTrain(const TrainFlags& f) {
     HT_ASSIGN_OR_RETURN(MorphemeSplitter m, MorphemeSplitter::Load(f.morph));
     morph = std::make_shared<const MorphemeSplitter>(std::move(m));
   }
+  // Text inputs; standard input only when there are neither inputs nor counts.
+  const std::vector<std::string> inputs =
+      f.from_counts.empty() ? InputsOrStdin(f.inputs) : f.inputs;
+  uint64_t done_before = 0;
+  auto progress = std::make_shared<Progress>("count", TotalInputBytes(inputs));
   Trainer trainer({.vocab_size = f.vocab_size,
                    .scene = scene,
                    .threads = ResolveThreads(f.threads),
@@ -43,20 +49,20 @@ Status RunTrain(const TrainFlags& f) {
                    .max_bond_words = f.max_bond_words,
                    .max_sample_tokens = f.sample_tokens,
                    .morph = morph,
-                   .learn_morph = f.morph.empty()});
+                   .learn_morph = f.morph.empty(),
+                   .progress = [&](uint64_t done) { progress->Update(done_before + done); }});
   for (const std::string& path : f.from_counts) {
     HT_ASSIGN_OR_RETURN(FileSource src, FileSource::Open(path));
     HT_RETURN_IF_ERROR(trainer.AddCounts(&src));
     spdlog::info("merged {}", src.name());
   }
-  // Text inputs; standard input only when there are neither inputs nor counts.
-  const std::vector<std::string> inputs =
-      f.from_counts.empty() ? InputsOrStdin(f.inputs) : f.inputs;
   for (const std::string& path : inputs) {
     HT_ASSIGN_OR_RETURN(FileSource src, FileSource::Open(path));
     HT_RETURN_IF_ERROR(trainer.AddSource(&src));
+    done_before += src.bytes_read();
     spdlog::info("counted {}", src.name());
   }
+  progress.reset();  // the line goes before the (long, silent) build
   HT_ASSIGN_OR_RETURN(Codebook cb, trainer.Build());
   const TrainStats& st = trainer.stats();
   if (cb.size() < f.vocab_size)

@@ -9,6 +9,7 @@
 
 #include "cli/cli_util.h"
 #include "cli/output.h"
+#include "cli/progress.h"
 #include "hypertok/codebook.h"
 #include "hypertok/stream.h"
 #include "hypertok/version.h"
@@ -48,6 +49,9 @@ int main(int argc, char** argv) {
   bool quiet = false;
   app.add_flag("-v,--verbose", verbose, "More messages on stderr (-vv for debug)");
   app.add_flag("-q,--quiet", quiet, "Only errors on stderr");
+  bool no_progress = false;
+  app.add_flag("--no-progress", no_progress,
+               "No progress line (it is shown only when stderr is a terminal)");
 
   std::vector<Command> commands = {
       AddTrainCommand(app),  AddEncodeCommand(app), AddDecodeCommand(app),
@@ -76,6 +80,7 @@ int main(int argc, char** argv) {
                     : verbose == 1 ? spdlog::level::info
                                    : spdlog::level::warn);
   spdlog::set_default_logger(logger);
+  SetProgressAllowed(!no_progress && !quiet);
   InstallSignalHandlers();
 
   for (Command& c : commands) {

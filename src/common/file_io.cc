@@ -43,7 +43,8 @@ StatusOr<FileSource> FileSource::Open(const std::string& path) {
 }
 
 FileSource::FileSource(FileSource&& other) noexcept
-    : fd_(other.fd_), owned_(other.owned_), name_(std::move(other.name_)) {
+    : fd_(other.fd_), owned_(other.owned_), name_(std::move(other.name_)),
+      bytes_read_(other.bytes_read_) {
   other.owned_ = false;
 }
 
@@ -54,7 +55,10 @@ FileSource::~FileSource() {
 StatusOr<size_t> FileSource::Read(char* buf, size_t n) {
   for (;;) {
     ssize_t r = ::read(fd_, buf, n);
-    if (r >= 0) return static_cast<size_t>(r);
+    if (r >= 0) {
+      bytes_read_ += static_cast<uint64_t>(r);
+      return static_cast<size_t>(r);
+    }
     if (errno == EINTR) continue;
     return IoError(name_ + ": read failed: " + ErrnoText(errno));
   }

@@ -192,6 +192,7 @@ Status Corpus::AddSource(ByteSource* source) {
       }
     }
     buf.erase(0, buf.size() - rest.size());
+    if (options_.progress) options_.progress(record.bytes - buf.size());
   }
   record.xxh3 = hasher.Digest();
   bytes_ += record.bytes;

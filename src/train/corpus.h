@@ -20,6 +20,7 @@
 #define HYPERTOK_TRAIN_CORPUS_H_
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -58,6 +59,9 @@ class Corpus {
   struct Options {
     int threads = 1;
     size_t max_sample_tokens = size_t{32} << 20;
+    // Called after each batch of AddSource with the bytes of that source
+    // counted so far. Optional.
+    std::function<void(uint64_t)> progress;
   };
   explicit Corpus(Options options) : options_(options) {}
 

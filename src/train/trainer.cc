@@ -20,7 +20,9 @@ constexpr size_t kSelfTestSampleBytes = 256;
 
 struct Trainer::State {
   explicit State(const TrainOptions& o)
-      : corpus({.threads = o.threads, .max_sample_tokens = o.max_sample_tokens}) {}
+      : corpus({.threads = o.threads,
+                .max_sample_tokens = o.max_sample_tokens,
+                .progress = o.progress}) {}
   Corpus corpus;
 };
 

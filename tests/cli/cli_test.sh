@@ -270,6 +270,20 @@ for i in $(seq 1 100); do
 done
 [ $bad -eq 0 ] && ok || fail "$bad corrupted counts files not rejected cleanly"
 
+# --- progress line: only on a terminal, and --no-progress turns it off ----------------------
+"$HT" encode -m $M "$DATA/ru_gogol_shinel.txt" -o p.hts -f 2>err.txt
+[ -s err.txt ] && fail "progress or other output on a non-terminal stderr: $(head -c 200 err.txt)" || ok
+if command -v script >/dev/null; then
+  big=big_input.txt
+  for k in 1 2 3 4 5 6 7 8; do cat "$DATA"/*.txt; done >$big
+  script -qec "'$HT' encode -m '$M' $big -o p.hts -f" /dev/null >tty.txt 2>&1
+  grep -q 'encode: .* MB/s' tty.txt && ok || fail "no progress line on a terminal: $(head -c 200 tty.txt)"
+  script -qec "'$HT' --no-progress encode -m '$M' $big -o p.hts -f" /dev/null >tty.txt 2>&1
+  grep -q 'MB/s' tty.txt && fail "--no-progress still drew a progress line" || ok
+  script -qec "'$HT' encode --no-progress -m '$M' $big -o p.hts -f" /dev/null >tty.txt 2>&1
+  grep -q 'MB/s' tty.txt && fail "encode --no-progress still drew a progress line" || ok
+fi
+
 # --- golden: stats --json of a codebook trained on bundled samples ---------------------------
 # Pins the whole training pipeline and the encoder, bit for bit, on every machine.
 # After an intended change: HYPERTOK_UPDATE_GOLDEN=1 ctest -R cli_tests, and review the diff.

@@ -1,0 +1,117 @@
+#!/usr/bin/env bash
+# Throughput benchmark, in one run, side by side on the same inputs:
+#   hypertok encode (-T1, -T2) and decode, spm_encode (BPE and unigram, same vocabulary
+#   size, trained on the same text), tiktoken cl100k_base / o200k_base (npm `tiktoken`,
+#   when node is there), zstd -3 compress / decompress; plus hypertok on adversarial
+#   inputs (one 100 MB line, 100 MB of one character, random bytes).
+# Prints MB/s (input bytes / wall seconds, best of $REPS runs, codebook or model load
+# included), ratios to hypertok and peak memory. Nothing here is a pass/fail test.
+#
+#   tools/bench.sh                  # Russian and English books from ../shared/data
+#   LANGS=ru REPS=5 tools/bench.sh
+#   WORK=/tmp/bench tools/bench.sh  # keep (and reuse) trained models and inputs
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+shared=${SHARED:-$root/../shared/data}
+langs=${LANGS:-ru en}
+reps=${REPS:-3}
+vocab=${VOCAB:-32000}
+work=${WORK:-$(mktemp -d "${TMPDIR:-/tmp}/hypertok-bench.XXXXXX")}
+mkdir -p "$work"
+ht=$root/build/hypertok
+[ -x "$ht" ] || cmake -S "$root" -B "$root/build" -DCMAKE_BUILD_TYPE=Release -DHYPERTOK_BUILD_TESTS=OFF >/dev/null
+cmake --build "$root/build" -j"$(nproc)" >/dev/null
+[ -d "$shared" ] || { echo "bench: $shared not found (set SHARED=)" >&2; exit 1; }
+
+# best WALL_SECONDS PEAK_KB of $reps runs of a command (stdout discarded).
+measure() {
+  local best="" peak=0 t m
+  for _ in $(seq "$reps"); do
+    /usr/bin/time -f '%e %M' -o "$work/time.txt" "$@" >/dev/null 2>"$work/err.txt" \
+      || { echo "bench: failed: $* : $(head -c 300 "$work/err.txt")" >&2; echo "nan 0"; return; }
+    read -r t m <"$work/time.txt"
+    if [ -z "$best" ] || awk -v a="$t" -v b="$best" 'BEGIN{exit !(a<b)}'; then best=$t; fi
+    [ "$m" -gt "$peak" ] && peak=$m
+  done
+  echo "$best $peak"
+}
+row() {  # row NAME BYTES SECONDS PEAK_KB REF_MBPS
+  awk -v n="$1" -v b="$2" -v s="$3" -v k="$4" -v ref="$5" 'BEGIN {
+    if (s == "nan" || s <= 0) { printf "  %-34s %10s\n", n, "failed"; exit }
+    mbps = b / s / 1e6; printf "  %-34s %9.1f MB/s %8.2f s %7.0f MB peak", n, mbps, s, k / 1024
+    if (ref > 0) printf "   %6.2fx hypertok -T1", mbps / ref
+    printf "\n" }'
+}
+
+# tiktoken through node, installed into $work from the npm registry when missing.
+tiktoken_ok=0
+if command -v node >/dev/null; then
+  if ! NODE_PATH=$work/node_modules node -e "require('tiktoken')" 2>/dev/null; then
+    (cd "$work" && npm install --silent --no-audit --no-fund tiktoken >/dev/null 2>&1) || true
+  fi
+  NODE_PATH=$work/node_modules node -e "require('tiktoken')" 2>/dev/null && tiktoken_ok=1
+fi
+cat >"$work/tiktoken_count.js" <<'JS'
+// node tiktoken_count.js ENCODING FILE: prints the token count (whole file, special tokens off).
+const { get_encoding } = require('tiktoken');
+const fs = require('fs');
+const enc = get_encoding(process.argv[2]);
+const text = fs.readFileSync(process.argv[3], 'utf8');
+console.log(enc.encode_ordinary(text).length);
+JS
+
+for lang in $langs; do
+  # Input: the language's development and test books, concatenated; training text: the same.
+  in=$work/$lang.txt
+  [ -s "$in" ] || find "$shared/$lang-dev" "$shared/$lang" -type f -name '*.txt' | sort | xargs cat >"$in"
+  bytes=$(stat -c %s "$in")
+  model=$work/$lang.$vocab.htk
+  [ -s "$model" ] || "$ht" train "$in" -o "$model" --vocab-size "$vocab" -T2 -q
+  for type in bpe unigram; do
+    [ -s "$work/$lang.$type.model" ] || spm_train --input="$in" --model_prefix="$work/$lang.$type" \
+      --vocab_size="$vocab" --model_type="$type" --normalization_rule_name=identity \
+      --add_dummy_prefix=false --remove_extra_whitespaces=false --byte_fallback=true \
+      --character_coverage=0.9999 --max_sentence_length=100000 --input_sentence_size=100000000 \
+      --num_threads="$(nproc)" >"$work/spm_train.log" 2>&1
+  done
+  "$ht" encode -m "$model" "$in" -o "$work/$lang.hts" -f
+  zstd -q -f -3 "$in" -o "$work/$lang.zst"
+
+  echo "== $lang: $in, $(awk -v b="$bytes" 'BEGIN{printf "%.1f MB", b/1e6}'), vocabulary $vocab, best of $reps"
+  read -r s1 k1 < <(measure "$ht" encode -m "$model" "$in" -o /dev/null -f -T1)
+  ref=$(awk -v b="$bytes" -v s="$s1" 'BEGIN{print (s=="nan")?0:b/s/1e6}')
+  row "hypertok encode -T1" "$bytes" "$s1" "$k1" 0
+  read -r s k < <(measure "$ht" encode -m "$model" "$in" -o /dev/null -f -T2)
+  row "hypertok encode -T2" "$bytes" "$s" "$k" "$ref"
+  read -r s k < <(measure "$ht" decode -m "$model" "$work/$lang.hts" -o /dev/null -f)
+  row "hypertok decode" "$bytes" "$s" "$k" "$ref"
+  for type in bpe unigram; do
+    read -r s k < <(measure spm_encode --model="$work/$lang.$type.model" --output_format=id --input="$in")
+    row "spm_encode $type" "$bytes" "$s" "$k" "$ref"
+  done
+  if [ $tiktoken_ok = 1 ]; then
+    for e in cl100k_base o200k_base; do
+      read -r s k < <(NODE_PATH=$work/node_modules measure node "$work/tiktoken_count.js" $e "$in")
+      row "tiktoken $e (node, WASM)" "$bytes" "$s" "$k" "$ref"
+    done
+  else
+    echo "  tiktoken: skipped (no node, or npm could not install tiktoken)"
+  fi
+  read -r s k < <(measure zstd -q -3 -c "$in")
+  row "zstd -3 compress" "$bytes" "$s" "$k" "$ref"
+  read -r s k < <(measure zstd -q -d -c "$work/$lang.zst")
+  row "zstd -d" "$bytes" "$s" "$k" "$ref"
+done
+
+# Adversarial inputs, encoded with the last language's codebook: no quadratic path.
+echo "== adversarial inputs (codebook $model), hypertok encode -T1, best of $reps"
+adv_mb=${ADV_MB:-100}
+[ -s "$work/one_line.txt" ] || { while [ "$(stat -c %s "$work/one_line.txt" 2>/dev/null || echo 0)" -lt $((adv_mb << 20)) ]; do tr '\n' ' ' <"$in"; done >"$work/one_line.txt"; }
+[ -s "$work/one_char.txt" ] || head -c $((adv_mb << 20)) /dev/zero | tr '\0' 'a' >"$work/one_char.txt"
+[ -s "$work/random.bin" ] || head -c $((adv_mb << 20)) /dev/urandom >"$work/random.bin"
+for f in one_line.txt one_char.txt random.bin; do
+  b=$(stat -c %s "$work/$f")
+  read -r s k < <(measure "$ht" encode -m "$model" "$work/$f" -o /dev/null -f -T1)
+  row "$f" "$b" "$s" "$k" "$ref"
+done
+echo "(work files in $work)"
