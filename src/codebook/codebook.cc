@@ -243,7 +243,7 @@ StatusOr<Codebook> Codebook::Parse(std::string_view file) {
   const size_t body_end = file.size() - kChecksumBytes;
   uint64_t stored_sum = LoadLE(file.data() + body_end, 8);
   uint64_t actual_sum = Hash64(file.substr(0, body_end));
-  HT_CHECK_OR_RETURN(stored_sum == actual_sum, DataLoss)
+  HT_CHECK_OR_RETURN(ChecksumMatches(stored_sum, actual_sum), DataLoss)
       << "codebook checksum mismatch (stored " << Hex64(stored_sum) << ", computed "
       << Hex64(actual_sum) << "): the file is corrupt";
   HT_CHECK_OR_RETURN(nsections <= kMaxSections, DataLoss)

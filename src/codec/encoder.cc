@@ -168,7 +168,7 @@ class UnitCache {
   }
 
  private:
-  static constexpr size_t kInitialSlots = 4096;
+  static constexpr size_t kInitialSlots = size_t{1} << 16;
   static constexpr size_t kMaxSlots = size_t{1} << 19;
 
   void Place(const Slot& slot, uint64_t h) {

@@ -149,7 +149,7 @@ Status StreamReader::ReadHeader(bool* eof) {
       << "not a hypertok token stream (bad magic at byte " << offset_ << ")";
   HT_CHECK_OR_RETURN(got == kHeaderBytes, DataLoss)
       << "stream header truncated at byte " << offset_;
-  HT_CHECK_OR_RETURN(Hash64(h.substr(0, 24)) == LoadLE(buf + 24, 8), DataLoss)
+  HT_CHECK_OR_RETURN(ChecksumMatches(LoadLE(buf + 24, 8), Hash64(h.substr(0, 24))), DataLoss)
       << "stream header checksum mismatch at byte " << offset_;
   ByteReader r(h.substr(8));
   uint8_t width = 0, flags = 0;
@@ -199,8 +199,8 @@ StatusOr<bool> StreamReader::NextImpl(std::vector<SceneEntry>* entries,
     HT_ASSIGN_OR_RETURN(got, source_->ReadFull(head + 1, kEndBytes - 1));
     HT_CHECK_OR_RETURN(got == kEndBytes - 1, DataLoss)
         << "stream end record truncated at byte " << offset_;
-    HT_CHECK_OR_RETURN(Hash64(std::string_view(head, kEndBytes - 8)) ==
-                           LoadLE(head + kEndBytes - 8, 8),
+    HT_CHECK_OR_RETURN(ChecksumMatches(LoadLE(head + kEndBytes - 8, 8),
+                                       Hash64(std::string_view(head, kEndBytes - 8))),
                        DataLoss)
         << "stream end record checksum mismatch at byte " << offset_;
     HT_CHECK_OR_RETURN(!pending_scene_, DataLoss)
@@ -235,7 +235,7 @@ StatusOr<bool> StreamReader::NextImpl(std::vector<SceneEntry>* entries,
   HT_CHECK_OR_RETURN(got == stored_size, DataLoss)
       << "block at byte " << offset_ << " truncated: " << got << " of " << stored_size
       << " bytes";
-  HT_CHECK_OR_RETURN(Hash64(stored_) == stored_hash, DataLoss)
+  HT_CHECK_OR_RETURN(ChecksumMatches(stored_hash, Hash64(stored_)), DataLoss)
       << "block at byte " << offset_ << ": checksum mismatch";
   std::string_view raw = stored_;
   if (header_.zstd) {

@@ -385,7 +385,8 @@ std::string MorphemeSplitter::Serialize() const {
 StatusOr<MorphemeSplitter> MorphemeSplitter::Parse(std::string_view bytes) {
   HT_CHECK_OR_RETURN(bytes.substr(0, 8) == kMagic, DataLoss) << "not a hypertok morph model (bad magic)";
   HT_CHECK_OR_RETURN(bytes.size() >= 8 + 5 + 16 + 8, DataLoss) << "morph model truncated";
-  HT_CHECK_OR_RETURN(Hash64(bytes.substr(0, bytes.size() - 8)) == LoadLE(bytes.data() + bytes.size() - 8, 8),
+  HT_CHECK_OR_RETURN(ChecksumMatches(LoadLE(bytes.data() + bytes.size() - 8, 8),
+                                     Hash64(bytes.substr(0, bytes.size() - 8))),
                      DataLoss)
       << "morph model checksum mismatch: the file is corrupt";
   ByteReader r(bytes.substr(8, bytes.size() - 16));

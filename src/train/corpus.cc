@@ -306,7 +306,7 @@ Status Corpus::AddCounts(ByteSource* source) {
       << name << ": not a hypertok counts file (bad magic at byte 0)";
   HT_CHECK_OR_RETURN(got == kCountsHeaderBytes, DataLoss)
       << name << ": counts header truncated at byte " << got;
-  HT_CHECK_OR_RETURN(Hash64(hv.substr(0, 40)) == LoadLE(head + 40, 8), DataLoss)
+  HT_CHECK_OR_RETURN(ChecksumMatches(LoadLE(head + 40, 8), Hash64(hv.substr(0, 40))), DataLoss)
       << name << ": counts header checksum mismatch (bytes 0-47)";
   const uint64_t major = LoadLE(head + 8, 2), flags = LoadLE(head + 12, 4);
   const uint64_t raw_size = LoadLE(head + 16, 8), stored_size = LoadLE(head + 24, 8);
@@ -335,7 +335,7 @@ Status Corpus::AddCounts(ByteSource* source) {
   HT_CHECK_OR_RETURN(more == 0, DataLoss)
       << name << ": trailing bytes after the counts body at byte "
       << kCountsHeaderBytes + stored_size;
-  HT_CHECK_OR_RETURN(Hash64(stored) == LoadLE(head + 32, 8), DataLoss)
+  HT_CHECK_OR_RETURN(ChecksumMatches(LoadLE(head + 32, 8), Hash64(stored)), DataLoss)
       << name << ": counts body checksum mismatch";
   // Decompress, never past raw_size.
   std::string body;
