@@ -87,6 +87,19 @@ StatusOr<std::unique_ptr<Output>> Output::Open(const OutputSpec& spec) {
     out->sink_ = std::make_unique<FdSink>(out->fd_, out->name_);
     return out;
   }
+  const mode_t mode = 0644 & ~[] { mode_t m = umask(0); umask(m); return m; }();
+  // Preferably an unnamed file in the target's directory (O_TMPFILE): if the
+  // process dies, even by SIGKILL, nothing is left behind. Commit names it.
+  std::string dir = spec.path.substr(0, spec.path.find_last_of('/') + 1);
+  if (dir.empty()) dir = ".";
+  out->fd_ = open(dir.c_str(), O_TMPFILE | O_WRONLY | O_CLOEXEC, mode);
+  if (out->fd_ >= 0) {
+    out->unnamed_ = true;
+    out->sink_ = std::make_unique<FdSink>(out->fd_, out->name_);
+    return out;
+  }
+  // File systems without O_TMPFILE: a named temporary file, removed on
+  // error and on SIGINT/SIGTERM/SIGHUP.
   std::string tmpl = spec.path + ".tmp.XXXXXX";
   out->fd_ = mkostemp(tmpl.data(), O_CLOEXEC);
   if (out->fd_ < 0)
@@ -94,13 +107,33 @@ StatusOr<std::unique_ptr<Output>> Output::Open(const OutputSpec& spec) {
                    strerror(errno));
   out->temp_ = tmpl;
   out->slot_ = ClaimSlot(out->temp_);
-  fchmod(out->fd_, 0644 & ~[] { mode_t m = umask(0); umask(m); return m; }());
+  fchmod(out->fd_, mode);
   out->sink_ = std::make_unique<FdSink>(out->fd_, out->name_);
   return out;
 }
 
 Status Output::Commit() {
   HT_RETURN_IF_ERROR(sink_->Flush());
+  if (unnamed_) {
+    // Give the unnamed file a temporary name (linkat cannot replace the
+    // target), then rename it over the target atomically.
+    if (fsync(fd_) != 0 && errno != EINVAL)
+      return IoError(name_ + ": sync failed: " + strerror(errno));
+    for (int attempt = 0;; ++attempt) {
+      temp_ = target_ + ".tmp." + std::to_string(getpid()) + "." + std::to_string(attempt);
+      slot_ = ClaimSlot(temp_);
+      const std::string fd_path = "/proc/self/fd/" + std::to_string(fd_);
+      if (linkat(AT_FDCWD, fd_path.c_str(), AT_FDCWD, temp_.c_str(), AT_SYMLINK_FOLLOW) == 0)
+        break;
+      const int err = errno;
+      ReleaseSlot(slot_);
+      slot_ = -1;
+      temp_.clear();
+      if (err != EEXIST || attempt >= 100)
+        return IoError(name_ + ": cannot link the finished file into place: " + strerror(err));
+    }
+    unnamed_ = false;
+  }
   if (!temp_.empty()) {
     if (fsync(fd_) != 0 && errno != EINVAL)
       return IoError(name_ + ": sync failed: " + strerror(errno));

@@ -1,7 +1,9 @@
-// Where a command's output goes, with zstd's guarantees: a file is written to
-// a temporary name in the target directory and renamed only by Commit(); on
-// any error, on SIGINT/SIGTERM, or if Commit() is never reached, the
-// temporary file is removed and an existing target is left untouched.
+// Where a command's output goes, with zstd's guarantees and one more: a file
+// is written to an unnamed file in the target directory (O_TMPFILE; where
+// the file system lacks it, a temporary name) and only Commit() gives it the
+// target's name, atomically. On any error, on a signal — even SIGKILL for an
+// unnamed file — or if Commit() is never reached, no output file appears and
+// an existing target is left untouched.
 #ifndef HYPERTOK_CLI_OUTPUT_H_
 #define HYPERTOK_CLI_OUTPUT_H_
 
@@ -35,6 +37,7 @@ class Output {
   std::string name_;
   std::string target_;
   std::string temp_;
+  bool unnamed_ = false;  // fd_ is an O_TMPFILE file, not yet linked
   int fd_ = -1;
   int slot_ = -1;
   std::unique_ptr<FdSink> sink_;
