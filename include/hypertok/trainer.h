@@ -40,6 +40,9 @@ struct TrainOptions {
   uint64_t seed = 0;          // recorded; the trainer makes no random choices
   int max_bond_words = 3;     // 0 or 1: no hyperbonds
   size_t max_sample_tokens = size_t{32} << 20;  // pre-tokens kept for optimisation
+  // Peak resident bytes allowed (0 = no limit): checked while counting and
+  // between stages; passing it stops training with kResourceExhausted.
+  uint64_t max_memory = 0;
   // Morph model whose boundaries subword pieces must respect. When null and
   // learn_morph is set, one is learned from the training text (unsupervised);
   // when null and learn_morph is off, subwords may cut words anywhere.

@@ -30,6 +30,11 @@ CLI::Option* AddSampleTokensOption(CLI::App* app, size_t* tokens) {
       ->capture_default_str();
 }
 
+CLI::Option* AddMaxMemoryOption(CLI::App* app, std::string* size) {
+  return app->add_option("--max-memory", *size,
+                         "Stop with an error if training memory passes SIZE (e.g. 2G, 512M)");
+}
+
 CLI::Option* AddThreadsOption(CLI::App* app, int* threads) {
   return app->add_option("-T,--threads", *threads,
                          "Worker threads (0 = all cores); results do not depend on it")

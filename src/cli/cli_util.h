@@ -54,6 +54,9 @@ void AddSceneOption(CLI::App* app, std::string* scene);
 // (corpus.h). count, merge and train must agree on it.
 CLI::Option* AddSampleTokensOption(CLI::App* app, size_t* tokens);
 
+// Adds --max-memory SIZE (e.g. 2G): the training memory limit; "" = none.
+CLI::Option* AddMaxMemoryOption(CLI::App* app, std::string* size);
+
 // Adds the shared -T/--threads option; 0 means all cores.
 CLI::Option* AddThreadsOption(CLI::App* app, int* threads);
 int ResolveThreads(int threads);

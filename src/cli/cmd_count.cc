@@ -5,6 +5,7 @@
 #include "cli/cli_util.h"
 #include "cli/output.h"
 #include "cli/progress.h"
+#include "common/memory.h"
 #include "hypertok/trainer.h"
 
 namespace hypertok::cli {
@@ -16,11 +17,16 @@ struct CountFlags {
   std::string output;
   int threads = 1;
   size_t sample_tokens = TrainOptions().max_sample_tokens;
+  std::string max_memory;
   bool force = false;
 };
 
 // count reads text; merge reads counts files. Both write one counts file.
 Status RunCount(const CountFlags& f, bool merge) {
+  uint64_t max_memory = 0;
+  if (!f.max_memory.empty()) {
+    HT_ASSIGN_OR_RETURN(max_memory, ParseByteSize(f.max_memory));
+  }
   HT_ASSIGN_OR_RETURN(auto out, Output::Open({f.output, false, f.force, true}));
   const std::vector<std::string> inputs = merge ? f.inputs : InputsOrStdin(f.inputs);
   Progress progress("count", merge ? 0 : TotalInputBytes(inputs));
@@ -28,6 +34,7 @@ Status RunCount(const CountFlags& f, bool merge) {
   TrainOptions options;
   options.threads = ResolveThreads(f.threads);
   options.max_sample_tokens = f.sample_tokens;
+  options.max_memory = max_memory;
   options.progress = [&](uint64_t done) { progress.Update(done_before + done); };
   Trainer trainer(options);
   for (const std::string& path : inputs) {
@@ -52,6 +59,7 @@ Command AddCountCommand(CLI::App& app) {
   sub->add_option("-o,--output", f->output, "Counts file to write")->required();
   AddThreadsOption(sub, &f->threads);
   AddSampleTokensOption(sub, &f->sample_tokens);
+  AddMaxMemoryOption(sub, &f->max_memory);
   sub->add_flag("-f,--force", f->force, "Overwrite an existing output file");
   return {sub, [f] { return RunCount(*f, false); }};
 }
@@ -63,6 +71,7 @@ Command AddMergeCommand(CLI::App& app) {
   sub->add_option("inputs", f->inputs, "Counts files")->required();
   sub->add_option("-o,--output", f->output, "Counts file to write")->required();
   AddSampleTokensOption(sub, &f->sample_tokens);
+  AddMaxMemoryOption(sub, &f->max_memory);
   sub->add_flag("-f,--force", f->force, "Overwrite an existing output file");
   return {sub, [f] { return RunCount(*f, true); }};
 }

@@ -1,9 +1,14 @@
 // hypertok encode: text → token stream (.hts), ids text or pieces JSONL.
 #include <spdlog/spdlog.h>
 
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+
 #include "cli/cli_util.h"
 #include "cli/output.h"
 #include "cli/progress.h"
+#include "hypertok/decoder.h"
 #include "hypertok/pipeline.h"
 #include "hypertok/stream.h"
 #include "hypertok/text_formats.h"
@@ -23,7 +28,78 @@ struct EncodeFlags {
   bool zstd = false;
   int zstd_level = 3;
   bool force = false;
+  bool remove_inputs = false;
 };
+
+// A sink that checks what is written against the concatenation of files:
+// how --rm verifies an output before deleting its inputs.
+class CompareSink : public ByteSink {
+ public:
+  explicit CompareSink(const std::vector<std::string>& paths) : paths_(paths) {}
+  Status Write(std::string_view data) override {
+    while (!data.empty()) {
+      if (pos_ == buf_.size()) HT_RETURN_IF_ERROR(Refill());
+      HT_CHECK_OR_RETURN(pos_ < buf_.size(), DataLoss)
+          << "the output decodes to more bytes than the inputs hold";
+      const size_t n = std::min(data.size(), buf_.size() - pos_);
+      HT_CHECK_OR_RETURN(std::string_view(buf_).substr(pos_, n) == data.substr(0, n), DataLoss)
+          << "the output does not decode to " << paths_[std::min(next_, paths_.size()) - 1];
+      pos_ += n;
+      data.remove_prefix(n);
+    }
+    return OkStatus();
+  }
+  // OK when every input byte was matched.
+  Status Finish() {
+    if (pos_ == buf_.size()) HT_RETURN_IF_ERROR(Refill());
+    HT_CHECK_OR_RETURN(pos_ == buf_.size(), DataLoss)
+        << "the output decodes to fewer bytes than the inputs hold";
+    return OkStatus();
+  }
+
+ private:
+  // Loads the next bytes of the inputs into buf_ (empty at the very end).
+  Status Refill() {
+    buf_.clear();
+    pos_ = 0;
+    while (buf_.empty()) {
+      if (!src_) {
+        if (next_ == paths_.size()) return OkStatus();
+        HT_ASSIGN_OR_RETURN(FileSource f, FileSource::Open(paths_[next_++]));
+        src_ = std::make_unique<FileSource>(std::move(f));
+      }
+      buf_.resize(1 << 20);
+      HT_ASSIGN_OR_RETURN(size_t got, src_->ReadFull(buf_.data(), buf_.size()));
+      buf_.resize(got);
+      if (got == 0) src_.reset();
+    }
+    return OkStatus();
+  }
+  const std::vector<std::string>& paths_;
+  size_t next_ = 0;
+  std::unique_ptr<FileSource> src_;
+  std::string buf_;
+  size_t pos_ = 0;
+};
+
+// --rm: decodes the committed output, checks it against the inputs, and only
+// then deletes them.
+Status VerifyAndRemoveInputs(const EncodeFlags& f, const Codebook& codebook,
+                             const std::vector<std::string>& inputs) {
+  Decoder decoder(codebook);
+  HT_ASSIGN_OR_RETURN(FileSource out, FileSource::Open(f.output));
+  CompareSink compare(inputs);
+  Status s = f.format == "hts" ? DecodeStream(decoder, &out, &compare).status()
+                               : DecodeIdsText(decoder, &out, &compare).status();
+  if (s.ok()) s = compare.Finish();
+  if (!s.ok()) return s.WithPrefix(f.output + ": --rm: inputs kept");
+  for (const std::string& path : inputs) {
+    HT_CHECK_OR_RETURN(std::remove(path.c_str()) == 0, IoError)
+        << path << ": --rm: cannot remove: " << std::strerror(errno);
+  }
+  spdlog::info("verified {} and removed {} input(s)", f.output, inputs.size());
+  return OkStatus();
+}
 
 Status RunEncode(const EncodeFlags& f) {
   HT_ASSIGN_OR_RETURN(EncodingModel m, LoadEncodingModel(f.model));
@@ -43,6 +119,14 @@ Status RunEncode(const EncodeFlags& f) {
     sink = std::make_unique<PiecesJsonWriter>(out->sink(), &decoder);
   }
   const std::vector<std::string> inputs = InputsOrStdin(f.inputs);
+  if (f.remove_inputs) {
+    HT_CHECK_OR_RETURN(!f.to_stdout && !f.output.empty() && f.output != "-", InvalidArgument)
+        << "--rm needs an output file (-o FILE): the output is verified before inputs go";
+    HT_CHECK_OR_RETURN(f.format != "pieces", InvalidArgument)
+        << "--rm works with --format hts or ids (pieces cannot be decoded back)";
+    for (const std::string& path : inputs)
+      HT_CHECK_OR_RETURN(path != "-", InvalidArgument) << "--rm cannot remove standard input";
+  }
   Progress progress("encode", TotalInputBytes(inputs));
   EncodeCounts counts;
   EncodeOptions opts{.scene = scene,
@@ -57,6 +141,7 @@ Status RunEncode(const EncodeFlags& f) {
   spdlog::info("{} bytes → {} tokens in {} scenes ({:.3f} bytes/token)", counts.bytes,
                counts.tokens, counts.scenes,
                counts.tokens ? double(counts.bytes) / counts.tokens : 0.0);
+  if (f.remove_inputs) HT_RETURN_IF_ERROR(VerifyAndRemoveInputs(f, m.codebook, inputs));
   return OkStatus();
 }
 
@@ -79,6 +164,8 @@ Command AddEncodeCommand(CLI::App& app) {
       ->capture_default_str();
   sub->add_flag("-f,--force", f->force,
                 "Overwrite an existing output; allow binary output to a terminal");
+  sub->add_flag("--rm", f->remove_inputs,
+                "Delete the inputs once the output is complete and decodes back to them");
   return {sub, [f] { return RunEncode(*f); }};
 }
 

@@ -29,7 +29,7 @@ struct MorphTrainFlags {
 
 StatusOr<std::vector<std::pair<std::string, uint64_t>>> CountWords(
     const std::vector<std::string>& inputs, int threads) {
-  Corpus corpus({.threads = threads, .max_sample_tokens = 0, .progress = {}});
+  Corpus corpus({.threads = threads, .max_sample_tokens = 0, .max_memory = 0, .progress = {}});
   for (const std::string& path : InputsOrStdin(inputs)) {
     HT_ASSIGN_OR_RETURN(FileSource src, FileSource::Open(path));
     HT_RETURN_IF_ERROR(corpus.AddSource(&src));

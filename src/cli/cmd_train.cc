@@ -4,6 +4,7 @@
 #include "cli/cli_util.h"
 #include "cli/output.h"
 #include "cli/progress.h"
+#include "common/memory.h"
 #include "hypertok/trainer.h"
 #include "morph/morpheme_splitter.h"
 
@@ -22,6 +23,7 @@ struct TrainFlags {
   int max_bond_words = 3;
   std::string morph;
   size_t sample_tokens = TrainOptions().max_sample_tokens;
+  std::string max_memory;
   bool force = false;
 };
 
@@ -31,6 +33,10 @@ Status RunTrain(const TrainFlags& f) {
                      InvalidArgument)
       << "--vocab-size must be between 256 and " << Codebook::kMaxVocabSize;
   // Open the output first: refusing to overwrite should not cost a training run.
+  uint64_t max_memory = 0;
+  if (!f.max_memory.empty()) {
+    HT_ASSIGN_OR_RETURN(max_memory, ParseByteSize(f.max_memory));
+  }
   HT_ASSIGN_OR_RETURN(auto out, Output::Open({f.output, false, f.force, true}));
   std::shared_ptr<const MorphemeSplitter> morph;
   if (!f.morph.empty() && f.morph != "none") {
@@ -48,6 +54,7 @@ Status RunTrain(const TrainFlags& f) {
                    .seed = f.seed,
                    .max_bond_words = f.max_bond_words,
                    .max_sample_tokens = f.sample_tokens,
+                   .max_memory = max_memory,
                    .morph = morph,
                    .learn_morph = f.morph.empty(),
                    .progress = [&](uint64_t done) { progress->Update(done_before + done); }});
@@ -100,6 +107,7 @@ Command AddTrainCommand(CLI::App& app) {
       ->capture_default_str();
   AddThreadsOption(sub, &f->threads);
   AddSampleTokensOption(sub, &f->sample_tokens);
+  AddMaxMemoryOption(sub, &f->max_memory);
   sub->add_option("--seed", f->seed, "Seed for random choices (recorded in the codebook)");
   sub->add_option("--max-bond-words", f->max_bond_words,
                   "Longest hyperbond in words (0 or 1: no hyperbonds)")

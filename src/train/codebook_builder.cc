@@ -43,7 +43,7 @@ class Builder {
   Builder(const Corpus& corpus, const std::vector<Bond>& bonds, const BuilderOptions& opt)
       : corpus_(corpus), bonds_(bonds), opt_(opt) {}
 
-  std::vector<Piece> Run(BuilderReport* report);
+  StatusOr<std::vector<Piece>> Run(BuilderReport* report);
 
  private:
   void Seed(BuilderReport* report);
@@ -378,7 +378,7 @@ void Builder::Prune(size_t target) {
   for (size_t k = 0; k < remove; ++k) cands_[removable[k]].active = false;
 }
 
-std::vector<Piece> Builder::Run(BuilderReport* report) {
+StatusOr<std::vector<Piece>> Builder::Run(BuilderReport* report) {
   Seed(report);
   BuildTries();
   uint64_t tokens = 0;
@@ -387,6 +387,7 @@ std::vector<Piece> Builder::Run(BuilderReport* report) {
     ++report->rounds;
     size_t active = 0;
     for (const Cand& c : cands_) active += c.active;
+    if (opt_.checkpoint) HT_RETURN_IF_ERROR(opt_.checkpoint());
     if (active <= opt_.pieces) break;
     Prune(opt_.pieces);
   }
@@ -408,7 +409,7 @@ std::vector<Piece> Builder::Run(BuilderReport* report) {
 
 }  // namespace
 
-std::vector<Piece> BuildPieces(const Corpus& corpus, const std::vector<Bond>& bonds,
+StatusOr<std::vector<Piece>> BuildPieces(const Corpus& corpus, const std::vector<Bond>& bonds,
                                const BuilderOptions& options, BuilderReport* report) {
   BuilderReport local;
   Builder b(corpus, bonds, options);

@@ -40,6 +40,9 @@ struct BuilderOptions {
   int threads = 1;
   CutOracle cuts;       // morph boundaries for subword candidates, if any
   std::vector<std::string> endings;  // ending markers, seeded as kEnding candidates
+  // Called after each pruning round; a non-OK status stops the build with it
+  // (the trainer's --max-memory check). Optional.
+  std::function<Status()> checkpoint;
 };
 
 struct BuilderReport {
@@ -52,8 +55,9 @@ struct BuilderReport {
 };
 
 // Returns exactly options.pieces pieces (fewer only if the corpus has fewer
-// distinct candidates), ordered by use in the sample (most used first).
-std::vector<Piece> BuildPieces(const Corpus& corpus, const std::vector<Bond>& bonds,
+// distinct candidates), ordered by use in the sample (most used first), or
+// the checkpoint's error.
+StatusOr<std::vector<Piece>> BuildPieces(const Corpus& corpus, const std::vector<Bond>& bonds,
                                const BuilderOptions& options, BuilderReport* report);
 
 }  // namespace hypertok

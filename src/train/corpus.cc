@@ -15,6 +15,7 @@
 #include "codec/pretokenizer.h"
 #include "common/bytes.h"
 #include "common/hash.h"
+#include "common/memory.h"
 
 namespace hypertok {
 
@@ -193,6 +194,7 @@ Status Corpus::AddSource(ByteSource* source) {
     }
     buf.erase(0, buf.size() - rest.size());
     if (options_.progress) options_.progress(record.bytes - buf.size());
+    HT_RETURN_IF_ERROR(CheckMemory(options_.max_memory, "counting"));
   }
   record.xxh3 = hasher.Digest();
   bytes_ += record.bytes;

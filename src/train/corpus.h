@@ -59,6 +59,8 @@ class Corpus {
   struct Options {
     int threads = 1;
     size_t max_sample_tokens = size_t{32} << 20;
+    // Peak resident bytes allowed (0 = no limit), checked after each batch.
+    uint64_t max_memory = 0;
     // Called after each batch of AddSource with the bytes of that source
     // counted so far. Optional.
     std::function<void(uint64_t)> progress;

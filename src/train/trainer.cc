@@ -1,6 +1,7 @@
 #include "hypertok/trainer.h"
 
 #include "common/hash.h"
+#include "common/memory.h"
 #include "hypertok/encoder.h"
 #include "hypertok/version.h"
 #include "morph/ending_markers.h"
@@ -22,6 +23,7 @@ struct Trainer::State {
   explicit State(const TrainOptions& o)
       : corpus({.threads = o.threads,
                 .max_sample_tokens = o.max_sample_tokens,
+                .max_memory = o.max_memory,
                 .progress = o.progress}) {}
   Corpus corpus;
 };
@@ -54,8 +56,10 @@ StatusOr<Codebook> Trainer::Build() {
   stats_.sample_pretokens = corpus.sample().size();
 
   std::vector<Bond> bonds;
+  HT_RETURN_IF_ERROR(CheckMemory(options_.max_memory, "counting"));
   if (options_.max_bond_words >= 2)
     bonds = MineBonds(corpus, {.max_words = options_.max_bond_words});
+  HT_RETURN_IF_ERROR(CheckMemory(options_.max_memory, "mining hyperbonds"));
   stats_.bonds_mined = bonds.size();
 
   BuilderOptions bo;
@@ -72,6 +76,7 @@ StatusOr<Codebook> Trainer::Build() {
       morph = std::make_shared<const MorphemeSplitter>(std::move(m));
       stats_.morph = "learned";
     }
+    HT_RETURN_IF_ERROR(CheckMemory(options_.max_memory, "learning the morph model"));
   }
   if (morph) {
     bo.cuts = [morph](std::string_view word, std::vector<uint32_t>* cuts) {
@@ -83,7 +88,9 @@ StatusOr<Codebook> Trainer::Build() {
   }
   BuilderReport report;
   std::vector<Piece> pieces = Codebook::BytePieces();
-  for (Piece& p : BuildPieces(corpus, bonds, bo, &report)) pieces.push_back(std::move(p));
+  bo.checkpoint = [this] { return CheckMemory(options_.max_memory, "choosing pieces"); };
+  HT_ASSIGN_OR_RETURN(std::vector<Piece> chosen, BuildPieces(corpus, bonds, bo, &report));
+  for (Piece& p : chosen) pieces.push_back(std::move(p));
   stats_.candidates = report.char_candidates + report.subword_candidates + report.bond_candidates;
   stats_.rounds = report.rounds;
   stats_.sample_tokens = report.sample_tokens;

@@ -241,6 +241,30 @@ expect_one_error_line "merge with another sample budget"
 expect_rc 1 "merge of a text file" -- "$HT" merge crlf.txt -o x.counts -f
 expect_one_error_line "merge of a text file"
 
+# --- encode --rm: inputs go only after the output is complete and decodes back to them ---
+cp "$DATA/ru_gogol_shinel.txt" rm1.txt; cp crlf.txt rm2.txt
+expect_rc 0 "encode --rm" -- "$HT" encode -m $M rm1.txt rm2.txt -o rm.hts --rm
+[ ! -e rm1.txt ] && [ ! -e rm2.txt ] && ok || fail "encode --rm kept its inputs"
+"$HT" decode -m $M rm.hts | cmp -s - <(cat "$DATA/ru_gogol_shinel.txt" crlf.txt) && ok || fail "encode --rm output"
+cp crlf.txt rm3.txt
+expect_rc 1 "encode --rm to a full disk" -- "$HT" encode -m $M rm3.txt -o /dev/full --rm
+[ -e rm3.txt ] && ok || fail "a failed encode --rm removed its input"
+expect_rc 1 "encode --rm to /dev/null (cannot be verified)" -- "$HT" encode -m $M rm3.txt -o /dev/null --rm -f
+[ -e rm3.txt ] && ok || fail "an unverifiable encode --rm removed its input"
+expect_rc 2 "encode --rm to stdout" -- "$HT" encode -m $M rm3.txt -c --rm
+expect_rc 2 "encode --rm --format pieces" -- "$HT" encode -m $M rm3.txt -o rm.jsonl --format pieces --rm
+[ -e rm3.txt ] && ok || fail "a refused encode --rm removed its input"
+
+# --- train --max-memory: a clear error, no output; a generous limit changes nothing ------
+expect_rc 1 "train over --max-memory" -- "$HT" train "$DATA/ru_gogol_shinel.txt" -o mem.htk --max-memory 8M
+expect_one_error_line "train over --max-memory"
+grep -q 'max-memory' err.txt && ok || fail "the --max-memory error names the option: $(cat err.txt)"
+[ -e mem.htk ] && fail "train over --max-memory left output"
+expect_rc 2 "train --max-memory garbage" -- "$HT" train "$DATA/ru_gogol_shinel.txt" -o mem.htk --max-memory lots
+"$HT" train "$DATA/ru_gogol_shinel.txt" -o mem1.htk --vocab-size 2000 --max-memory 8G \
+  && "$HT" train "$DATA/ru_gogol_shinel.txt" -o mem2.htk --vocab-size 2000 \
+  && cmp -s mem1.htk mem2.htk && ok || fail "--max-memory changed the codebook"
+
 # --- progress line: only on a terminal, and --no-progress turns it off ----------------------
 "$HT" encode -m $M "$DATA/ru_gogol_shinel.txt" -o p.hts -f 2>err.txt
 [ -s err.txt ] && fail "progress or other output on a non-terminal stderr: $(head -c 200 err.txt)" || ok

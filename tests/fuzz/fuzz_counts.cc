@@ -7,7 +7,7 @@
 using namespace hypertok;
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  const Corpus::Options options{.threads = 1, .max_sample_tokens = 4096, .progress = {}};
+  const Corpus::Options options{.threads = 1, .max_sample_tokens = 4096, .max_memory = 0, .progress = {}};
   Corpus c(options);
   StringSource src(fuzz::AsView(data, size));
   if (!c.AddCounts(&src).ok()) {

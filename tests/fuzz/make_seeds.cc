@@ -79,7 +79,7 @@ int main(int argc, char** argv) {
   }
   // Counts, with a budget that drops chunks at the fuzz target's 4096.
   {
-    Corpus c({.threads = 1, .max_sample_tokens = 4096, .progress = {}});
+    Corpus c({.threads = 1, .max_sample_tokens = 4096, .max_memory = 0, .progress = {}});
     std::string big;
     for (int i = 0; i < 300; ++i) big += text + std::to_string(i) + "\n";
     StringSource src(big);

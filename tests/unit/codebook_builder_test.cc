@@ -20,7 +20,9 @@ TEST(CodebookBuilderTest, ExactSizeUniquePiecesAndAllStages) {
   ASSERT_TRUE(corpus.AddSource(&src).ok());
   std::vector<Bond> bonds = MineBonds(corpus, {});
   BuilderReport report;
-  std::vector<Piece> pieces = BuildPieces(corpus, bonds, {.pieces = 3000}, &report);
+  auto built = BuildPieces(corpus, bonds, {.pieces = 3000}, &report);
+  ASSERT_TRUE(built.ok());
+  std::vector<Piece> pieces = std::move(built).value();
   EXPECT_EQ(pieces.size(), 3000u);
   std::set<std::string> seen;
   for (const Piece& p : pieces) {

@@ -88,7 +88,7 @@ BENCHMARK(BM_Decode);
 void BM_CountCorpus(benchmark::State& state) {
   const std::string& text = Text();
   for (auto _ : state) {
-    Corpus corpus({.threads = 1, .max_sample_tokens = size_t{32} << 20, .progress = {}});
+    Corpus corpus({.threads = 1, .max_sample_tokens = size_t{32} << 20, .max_memory = 0, .progress = {}});
     StringSource src(text);
     benchmark::DoNotOptimize(corpus.AddSource(&src).ok());
   }
