@@ -3,6 +3,8 @@
 
 #include <zstd.h>
 
+#include <algorithm>
+
 #include "common/bytes.h"
 #include "common/hash.h"
 #include "common/raw_buffer.h"
@@ -230,15 +232,26 @@ StatusOr<bool> StreamReader::NextImpl(std::vector<SceneEntry>* entries,
                      DataLoss)
       << "block at byte " << offset_ << " has inconsistent sizes (" << stored_size
       << " stored, " << raw_size << " raw)";
-  stored_.resize(stored_size);
-  HT_ASSIGN_OR_RETURN(got, source_->ReadFull(stored_.data(), stored_size));
-  HT_CHECK_OR_RETURN(got == stored_size, DataLoss)
-      << "block at byte " << offset_ << " truncated: " << got << " of " << stored_size
-      << " bytes";
+  // Read in steps, so a block that lies about its size costs memory only
+  // for the bytes really there.
+  stored_.clear();
+  while (stored_.size() < stored_size) {
+    const size_t at = stored_.size();
+    const size_t want = std::min<size_t>(stored_size - at, size_t{1} << 20);
+    stored_.resize(at + want);
+    HT_ASSIGN_OR_RETURN(got, source_->ReadFull(stored_.data() + at, want));
+    HT_CHECK_OR_RETURN(got == want, DataLoss)
+        << "block at byte " << offset_ << " truncated: " << at + got << " of " << stored_size
+        << " bytes";
+  }
   HT_CHECK_OR_RETURN(ChecksumMatches(stored_hash, Hash64(stored_)), DataLoss)
       << "block at byte " << offset_ << ": checksum mismatch";
   std::string_view raw = stored_;
   if (header_.zstd) {
+    HT_CHECK_OR_RETURN(ZSTD_getFrameContentSize(stored_.data(), stored_.size()) == raw_size,
+                       DataLoss)
+        << "block at byte " << offset_ << ": zstd frame does not declare its " << raw_size
+        << " bytes";
     raw_.resize(raw_size);
     size_t n = ZSTD_decompress(raw_.data(), raw_.size(), stored_.data(), stored_.size());
     HT_CHECK_OR_RETURN(!ZSTD_isError(n) && n == raw_size, DataLoss)
