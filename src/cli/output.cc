@@ -90,8 +90,9 @@ StatusOr<std::unique_ptr<Output>> Output::Open(const OutputSpec& spec) {
   const mode_t mode = 0644 & ~[] { mode_t m = umask(0); umask(m); return m; }();
   // Preferably an unnamed file in the target's directory (O_TMPFILE): if the
   // process dies, even by SIGKILL, nothing is left behind. Commit names it.
-  std::string dir = spec.path.substr(0, spec.path.find_last_of('/') + 1);
-  if (dir.empty()) dir = ".";
+  const size_t slash = spec.path.find_last_of('/');
+  const std::string dir =
+      slash == std::string::npos ? std::string(".") : spec.path.substr(0, slash + 1);
   out->fd_ = open(dir.c_str(), O_TMPFILE | O_WRONLY | O_CLOEXEC, mode);
   if (out->fd_ >= 0) {
     out->unnamed_ = true;
