@@ -45,7 +45,8 @@ int main(int argc, char** argv) {
     o.vocab_size = 300;
     o.learn_morph = morph;
     Trainer t(o);
-    StringSource src(text + text);
+    const std::string twice = text + text;  // StringSource keeps a view
+    StringSource src(twice);
     if (!t.AddSource(&src).ok()) return 1;
     auto cb = t.Build();
     if (!cb.ok()) return 1;

@@ -83,7 +83,9 @@ TEST(CorpusTest, CountsFilesMergeInAnyOrderToTheDirectCount) {
 
 TEST(CorpusTest, CountsFileErrorsAreCleanAndLeaveTheCorpusUnchanged) {
   Corpus c({.threads = 1, .max_sample_tokens = 1000});
-  StringSource text(testing::ReadSample("en_pg1080_modest_proposal.txt"));
+  // StringSource holds a view: every string it reads must outlive it.
+  const std::string sample = testing::ReadSample("en_pg1080_modest_proposal.txt");
+  StringSource text(sample);
   ASSERT_TRUE(c.AddSource(&text).ok());
   const std::string good = Save(c);
   Corpus other({.threads = 1, .max_sample_tokens = 2000});
@@ -92,10 +94,11 @@ TEST(CorpusTest, CountsFileErrorsAreCleanAndLeaveTheCorpusUnchanged) {
   EXPECT_EQ(other.size(), 0u);
   Corpus same({.threads = 1, .max_sample_tokens = 1000});
   for (size_t cut : {size_t{0}, size_t{7}, size_t{47}, good.size() / 2, good.size() - 1}) {
-    StringSource s(good.substr(0, cut), "x.counts");
+    StringSource s(std::string_view(good).substr(0, cut), "x.counts");
     EXPECT_EQ(same.AddCounts(&s).code(), StatusCode::kDataLoss) << cut;
   }
-  StringSource longer(good + "x", "x.counts");
+  const std::string good_plus = good + "x";
+  StringSource longer(good_plus, "x.counts");
   EXPECT_EQ(same.AddCounts(&longer).code(), StatusCode::kDataLoss);
   EXPECT_EQ(same.size(), 0u);
 }
