@@ -18,7 +18,6 @@
 #include <algorithm>
 #include <cstring>
 #include <mutex>
-#include <limits>
 #include <unordered_map>
 
 #include "codec/byte_trie.h"

@@ -97,7 +97,7 @@ uint64_t Corpus::input_hash() const {
 
 void Corpus::AddChunk(uint64_t hash, const uint32_t* ids, size_t n) {
   if (n == 0 || !Keeps(hash)) return;
-  chunks_.push_back({hash, sample_.size()});
+  chunks_.push_back({hash, sample_.size(), sample_.size() + n});
   for (size_t i = 0; i < n; ++i) ++info_[ids[i]].sample_count;
   sample_.insert(sample_.end(), ids, ids + n);
   sample_.push_back(kChunkBreak);
@@ -114,13 +114,11 @@ void Corpus::RaiseLevel(int target) {
     std::vector<uint32_t> kept;
     std::vector<Chunk> kept_chunks;
     for (const Chunk& c : chunks_) {
-      size_t e = c.begin;
-      while (sample_[e] != kChunkBreak) ++e;
       if (Keeps(c.hash)) {
-        kept_chunks.push_back({c.hash, kept.size()});
-        kept.insert(kept.end(), sample_.begin() + c.begin, sample_.begin() + e + 1);
+        kept_chunks.push_back({c.hash, kept.size(), kept.size() + (c.end - c.begin)});
+        kept.insert(kept.end(), sample_.begin() + c.begin, sample_.begin() + c.end + 1);
       } else {
-        for (size_t i = c.begin; i < e; ++i) --info_[sample_[i]].sample_count;
+        for (size_t i = c.begin; i < c.end; ++i) --info_[sample_[i]].sample_count;
       }
     }
     sample_ = std::move(kept);
@@ -221,23 +219,17 @@ void Corpus::Canonicalize() {
 
   for (uint32_t& id : sample_)
     if (id != kChunkBreak) id = new_id[id];
-  auto ids_of = [&](const Chunk& c) {
-    size_t e = c.begin;
-    while (sample_[e] != kChunkBreak) ++e;
-    return std::pair(sample_.begin() + c.begin, sample_.begin() + e);
-  };
   std::sort(chunks_.begin(), chunks_.end(), [&](const Chunk& a, const Chunk& b) {
     if (a.hash != b.hash) return a.hash < b.hash;
-    auto [ab, ae] = ids_of(a);
-    auto [bb, be] = ids_of(b);
-    return std::lexicographical_compare(ab, ae, bb, be);
+    return std::lexicographical_compare(sample_.begin() + a.begin, sample_.begin() + a.end,
+                                        sample_.begin() + b.begin, sample_.begin() + b.end);
   });
   std::vector<uint32_t> sample;
   sample.reserve(sample_.size());
   for (Chunk& c : chunks_) {
-    auto [b, e] = ids_of(c);
-    c.begin = sample.size();
-    sample.insert(sample.end(), b, e + 1);
+    const size_t begin = sample.size();
+    sample.insert(sample.end(), sample_.begin() + c.begin, sample_.begin() + c.end + 1);
+    c = {c.hash, begin, begin + (c.end - c.begin)};
   }
   sample_ = std::move(sample);
   std::sort(sources_.begin(), sources_.end(), SourceLess);
@@ -275,10 +267,8 @@ Status Corpus::Save(ByteSink* sink) {
   }
   w.Varint(chunks_.size());
   for (const Chunk& c : chunks_) {
-    size_t e = c.begin;
-    while (sample_[e] != kChunkBreak) ++e;
-    w.Varint(e - c.begin);
-    for (size_t i = c.begin; i < e; ++i) w.Varint(sample_[i]);
+    w.Varint(c.end - c.begin);
+    for (size_t i = c.begin; i < c.end; ++i) w.Varint(sample_[i]);
   }
   std::string stored(ZSTD_compressBound(body.size()), '\0');
   size_t n = ZSTD_compress(stored.data(), stored.size(), body.data(), body.size(), 3);

@@ -99,7 +99,7 @@ class Corpus {
  private:
   struct Chunk {
     uint64_t hash;
-    size_t begin;  // in sample_; the chunk runs to its kChunkBreak
+    size_t begin, end;  // the chunk's ids are sample_[begin, end); sample_[end] is its break
   };
   uint32_t Intern(std::string_view s);
   // Appends a chunk (ids without the break) if its hash passes the level.

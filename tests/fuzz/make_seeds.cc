@@ -23,7 +23,6 @@ constexpr char kTextBytes[] =
     "\xD0\x9C\xD0\xBE\xD1\x80\xD0\xBE\xD0\xB7 \xD0\xB8 \xD1\x81\xD0\xBE\xD0\xBB\xD0\xBD\xD1\x86"
     "\xD0\xB5; \xD0\xB4\xD0\xB5\xD0\xBD\xD1\x8C \xD1\x87\xD1\x83\xD0\xB4\xD0\xB5\xD1\x81\xD0\xBD"
     "\xD1\x8B\xD0\xB9!\r\n\xE4\xB8\xAD\xE6\x96\x87 123 \xFF\x00 tab\there\n";
-const char* kText = kTextBytes;
 
 void Write(const std::filesystem::path& p, std::string_view bytes) {
   std::filesystem::create_directories(p.parent_path());
@@ -35,8 +34,8 @@ void Write(const std::filesystem::path& p, std::string_view bytes) {
 int main(int argc, char** argv) {
   if (argc != 2) return 2;
   const std::filesystem::path dir(argv[1]);
-  // kText holds a NUL, so its length is taken from the array, not strlen.
-  const std::string text(kText, sizeof(kTextBytes) - 1);
+  // The text holds a NUL, so its length is taken from the array, not strlen.
+  const std::string text(kTextBytes, sizeof(kTextBytes) - 1);
 
   // Codebooks: trained without and with a morph model (the model is small
   // when learned from a few words).
