@@ -17,6 +17,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -116,6 +117,14 @@ class Codebook {
   const std::vector<SectionInfo>& sections() const { return sections_; }
   uint16_t format_minor() const { return format_minor_; }
 
+  // The end-of-document token: the special piece whose spelling metadata key
+  // "eod" names (Parse and Create fail when it names none). Trainer formats
+  // (bin, npy, megatron, llmc) write it after every scene or document.
+  static constexpr std::string_view kEodKey = "eod";
+  std::optional<uint32_t> eod_id() const { return eod_id_; }
+  // Ids of the special pieces, in id order.
+  std::vector<uint32_t> special_ids() const;
+
   // Optional sections this build does not interpret (e.g. "MRPH", the morph
   // model the codebook was trained with), kept and written back in order so
   // that rewriting a newer file loses nothing. Tags are 4 ASCII bytes.
@@ -130,6 +139,7 @@ class Codebook {
   Codebook() = default;
   static Status Validate(const std::vector<Piece>& pieces);
   std::string SerializeVocab() const;
+  Status ResolveEod();
 
   std::vector<Piece> pieces_;
   SceneMode scene_ = SceneMode::kParagraph;
@@ -139,6 +149,7 @@ class Codebook {
   std::vector<std::pair<std::string, std::string>> extra_sections_;
   uint64_t id_ = 0;
   uint16_t format_minor_ = kFormatMinor;
+  std::optional<uint32_t> eod_id_;
 };
 
 // Detects a hypertok file by its magic.

@@ -10,7 +10,10 @@
 //     that depend only on the text (WindowEnd), and each window is segmented
 //     on its own. Memory stays bounded for a 100 MB line, and feeding a text
 //     in window-sized pieces gives the same ids as feeding it whole.
-//   - Special tokens are never produced from text.
+//   - Special tokens are never produced from text by Encode, so untrusted
+//     text cannot inject control tokens; EncodeAllowingSpecial turns every
+//     occurrence of a special token's spelling into its id (longest first,
+//     leftmost first) and encodes the text between as Encode does.
 //
 //   HT_ASSIGN_OR_RETURN(Encoder enc, Encoder::Create(codebook));
 //   std::vector<uint32_t> ids = enc.Encode("Мороз и солнце; день чудесный!");
@@ -49,6 +52,8 @@ class Encoder {
     Encode(text, &ids);
     return ids;
   }
+
+  void EncodeAllowingSpecial(std::string_view text, std::vector<uint32_t>* ids) const;
 
   uint64_t codebook_id() const;
   size_t vocab_size() const;

@@ -38,6 +38,9 @@ class TokenSink {
 struct EncodeOptions {
   SceneMode scene = SceneMode::kParagraph;
   int threads = 1;
+  // Recognise special tokens' spellings in the text (Encoder::
+  // EncodeAllowingSpecial); by default they are encoded as ordinary text.
+  bool allow_special = false;
   // Called on the caller's thread after each batch (a few MiB) reaches the
   // sink, with the bytes of this source done so far. Optional.
   std::function<void(uint64_t bytes_done)> progress;

@@ -48,6 +48,14 @@ struct TrainOptions {
   // when null and learn_morph is off, subwords may cut words anywhere.
   std::shared_ptr<const MorphemeSplitter> morph;
   bool learn_morph = true;
+  // Special tokens, reserved at ids 256, 257, ... in this order, after the
+  // byte tokens; never produced from text unless encode allows them. `eod`,
+  // the end-of-document token of the trainer formats, goes first unless it
+  // is listed here; empty = none. Each must be valid UTF-8 of 1..1024 bytes
+  // without whitespace or control characters (so scene and window cuts
+  // never fall inside one).
+  std::vector<std::string> specials;
+  std::string eod = "<|endoftext|>";
   // Called while counting with the bytes of the current input done so far.
   std::function<void(uint64_t)> progress;
 };
@@ -63,6 +71,10 @@ struct TrainStats {
   uint64_t endings = 0;        // ending markers in the inventory
   std::string morph;           // "given", "learned" or "none"
 };
+
+// The special tokens options reserves, in id order from 256 (eod first
+// unless listed), or kInvalidArgument naming the first bad one.
+StatusOr<std::vector<std::string>> ReservedSpecialTokens(const TrainOptions& options);
 
 class Trainer {
  public:

@@ -24,6 +24,8 @@ struct TrainFlags {
   std::string morph;
   size_t sample_tokens = TrainOptions().max_sample_tokens;
   std::string max_memory;
+  std::vector<std::string> specials;
+  std::string eod = TrainOptions().eod;
   bool force = false;
 };
 
@@ -46,6 +48,10 @@ Status RunTrain(const TrainFlags& f) {
   // Text inputs; standard input only when there are neither inputs nor counts.
   const std::vector<std::string> inputs =
       f.from_counts.empty() ? InputsOrStdin(f.inputs) : f.inputs;
+  TrainOptions check;
+  check.specials = f.specials;
+  check.eod = f.eod == "none" ? "" : f.eod;
+  HT_RETURN_IF_ERROR(ReservedSpecialTokens(check).status());
   uint64_t done_before = 0;
   auto progress = std::make_shared<Progress>("count", TotalInputBytes(inputs));
   Trainer trainer({.vocab_size = f.vocab_size,
@@ -57,6 +63,8 @@ Status RunTrain(const TrainFlags& f) {
                    .max_memory = max_memory,
                    .morph = morph,
                    .learn_morph = f.morph.empty(),
+                   .specials = check.specials,
+                   .eod = check.eod,
                    .progress = [&](uint64_t done) { progress->Update(done_before + done); }});
   for (const std::string& path : f.from_counts) {
     HT_ASSIGN_OR_RETURN(FileSource src, FileSource::Open(path));
@@ -116,6 +124,15 @@ Command AddTrainCommand(CLI::App& app) {
   sub->add_option("--morph", f->morph,
                   "Morph model (.morph) whose boundaries subwords respect; 'none' to cut "
                   "anywhere (default: learn one from the input, unsupervised)");
+  sub->add_option("--special", f->specials,
+                  "Special tokens to reserve at ids 256, 257, ... (after the --eod token "
+                  "unless it is among them); never split, never produced from text unless "
+                  "encode --allow-special")
+      ->expected(1, -1);
+  sub->add_option("--eod", f->eod,
+                  "End-of-document special token that trainer formats (encode --format "
+                  "bin|npy|megatron|llmc) write between scenes or documents; 'none' for none")
+      ->capture_default_str();
   sub->add_flag("-f,--force", f->force, "Overwrite an existing output file");
   return {sub, [f] { return RunTrain(*f); }};
 }

@@ -176,7 +176,21 @@ StatusOr<Codebook> Codebook::Create(std::vector<Piece> pieces, SceneMode scene,
   cb.metadata_ = std::move(metadata);
   cb.self_tests_ = std::move(self_tests);
   cb.id_ = Hash64(cb.SerializeVocab());
+  HT_RETURN_IF_ERROR(cb.ResolveEod());
   return cb;
+}
+
+Status Codebook::ResolveEod() {
+  eod_id_.reset();
+  auto it = metadata_.find(std::string(kEodKey));
+  if (it == metadata_.end()) return OkStatus();
+  for (uint32_t id = 0; id < pieces_.size(); ++id) {
+    if (pieces_[id].kind == PieceKind::kSpecial && pieces_[id].bytes == it->second) {
+      eod_id_ = id;
+      return OkStatus();
+    }
+  }
+  return DataLossError("metadata 'eod' names no special token");
 }
 
 std::string Codebook::SerializeVocab() const {
@@ -382,7 +396,15 @@ StatusOr<Codebook> Codebook::Parse(std::string_view file) {
     }
     HT_CHECK_OR_RETURN(t.empty(), DataLoss) << "section TEST: unexpected trailing bytes";
   }
+  HT_RETURN_IF_ERROR(cb.ResolveEod());
   return cb;
+}
+
+std::vector<uint32_t> Codebook::special_ids() const {
+  std::vector<uint32_t> ids;
+  for (uint32_t id = 0; id < pieces_.size(); ++id)
+    if (pieces_[id].kind == PieceKind::kSpecial) ids.push_back(id);
+  return ids;
 }
 
 const std::string* Codebook::extra_section(std::string_view tag) const {

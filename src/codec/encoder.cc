@@ -208,6 +208,9 @@ struct Encoder::Impl {
   std::vector<uint32_t> root_child;
   uint32_t byte_bond_unit[256];  // bond unit of each one-byte unit
   bool has_bonds = false;
+  // Special tokens, longest first, and which bytes start one.
+  std::vector<std::pair<std::string, uint32_t>> specials;
+  bool special_first[256] = {};
   uint64_t codebook_id = 0;
   size_t vocab_size = 0;
   // Unit caches not in use; Encode takes one for the whole call, so threads
@@ -238,6 +241,13 @@ void Encoder::Impl::Build(const Codebook& cb) {
   std::vector<std::string_view> keys;
   for (uint32_t id : order) keys.push_back(cb.piece(id).bytes);
   trie = ByteTrie::Build(keys, order);
+  for (uint32_t id : cb.special_ids()) {
+    specials.emplace_back(cb.piece(id).bytes, id);
+    special_first[static_cast<uint8_t>(cb.piece(id).bytes[0])] = true;
+  }
+  std::stable_sort(specials.begin(), specials.end(), [](const auto& a, const auto& b) {
+    return a.first.size() > b.first.size();
+  });
 
   // Multi-unit pieces, in id order so unit ids do not depend on hashing.
   std::unordered_map<uint64_t, uint32_t> edge_index;
@@ -469,6 +479,27 @@ void Encoder::Encode(std::string_view text, std::vector<uint32_t>* ids) const {
   }
   std::lock_guard<std::mutex> lock(impl_->pool_mu);
   impl_->pool.push_back(std::move(cache));
+}
+
+void Encoder::EncodeAllowingSpecial(std::string_view text, std::vector<uint32_t>* ids) const {
+  size_t start = 0;  // text before i not yet encoded
+  size_t i = 0;
+  while (i < text.size()) {
+    if (impl_->special_first[static_cast<uint8_t>(text[i])]) {
+      const std::string_view rest = text.substr(i);
+      auto it = std::find_if(impl_->specials.begin(), impl_->specials.end(),
+                             [&](const auto& s) { return rest.starts_with(s.first); });
+      if (it != impl_->specials.end()) {
+        if (i > start) Encode(text.substr(start, i - start), ids);
+        ids->push_back(it->second);
+        i += it->first.size();
+        start = i;
+        continue;
+      }
+    }
+    ++i;
+  }
+  if (start < text.size()) Encode(text.substr(start), ids);
 }
 
 uint64_t Encoder::codebook_id() const { return impl_->codebook_id; }

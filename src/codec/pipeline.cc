@@ -38,13 +38,17 @@ struct Batch {
   std::vector<std::vector<uint32_t>> ids;
   bool document_end = false;
 
-  void Encode(const Encoder& encoder) {
+  void Encode(const Encoder& encoder, bool allow_special) {
     ids.resize(pieces.size());
     for (size_t i = 0; i < pieces.size(); ++i) {
       ids[i].clear();
-      encoder.Encode(text.view().substr(pieces[i].begin,
-                                                   pieces[i].end - pieces[i].begin),
-                     &ids[i]);
+      const std::string_view piece =
+          text.view().substr(pieces[i].begin, pieces[i].end - pieces[i].begin);
+      if (allow_special) {
+        encoder.EncodeAllowingSpecial(piece, &ids[i]);
+      } else {
+        encoder.Encode(piece, &ids[i]);
+      }
     }
   }
 };
@@ -141,13 +145,15 @@ Status EncodeSource(const Encoder& encoder, ByteSource* source,
 
   auto submit = [&](std::unique_ptr<Batch> b) -> Status {
     if (!pool) {
-      b->Encode(encoder);
+      b->Encode(encoder, options.allow_special);
       Status s = deliver(*b);
       spare.push_back(std::move(b));
       return s;
     }
     auto task = std::make_shared<std::packaged_task<void()>>(
-        [&encoder, raw = b.get()] { raw->Encode(encoder); });
+        [&encoder, raw = b.get(), allow = options.allow_special] {
+          raw->Encode(encoder, allow);
+        });
     in_flight.push_back({std::move(b), task->get_future()});
     pool->Submit([task] { (*task)(); });
     while (in_flight.size() > static_cast<size_t>(2 * threads)) HT_RETURN_IF_ERROR(drain_one());

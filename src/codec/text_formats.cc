@@ -2,34 +2,9 @@
 
 #include <charconv>
 
+#include "common/utf8.h"
+
 namespace hypertok {
-
-namespace {
-
-// Length of the valid UTF-8 sequence at s[0], or 0 if it is not one
-// (overlongs, surrogates and values above U+10FFFF are invalid).
-size_t Utf8SequenceLength(std::string_view s) {
-  const auto b0 = static_cast<uint8_t>(s[0]);
-  if (b0 < 0x80) return 1;
-  size_t n;
-  uint32_t cp;
-  if (b0 >= 0xC2 && b0 <= 0xDF) { n = 2; cp = b0 & 0x1F; }
-  else if (b0 >= 0xE0 && b0 <= 0xEF) { n = 3; cp = b0 & 0x0F; }
-  else if (b0 >= 0xF0 && b0 <= 0xF4) { n = 4; cp = b0 & 0x07; }
-  else return 0;
-  if (s.size() < n) return 0;
-  for (size_t i = 1; i < n; ++i) {
-    const auto b = static_cast<uint8_t>(s[i]);
-    if ((b & 0xC0) != 0x80) return 0;
-    cp = cp << 6 | (b & 0x3F);
-  }
-  if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
-      (cp >= 0xD800 && cp <= 0xDFFF))
-    return 0;
-  return n;
-}
-
-}  // namespace
 
 void AppendJsonPieceText(std::string_view bytes, std::string* out) {
   static const char kHex[] = "0123456789ABCDEF";

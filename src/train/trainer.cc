@@ -1,7 +1,11 @@
 #include "hypertok/trainer.h"
 
+#include <algorithm>
+#include <set>
+
 #include "common/hash.h"
 #include "common/memory.h"
+#include "common/utf8.h"
 #include "hypertok/encoder.h"
 #include "hypertok/version.h"
 #include "morph/ending_markers.h"
@@ -17,6 +21,7 @@ using namespace std::string_view_literals;
 namespace {
 constexpr size_t kSelfTestSamples = 4;
 constexpr size_t kSelfTestSampleBytes = 256;
+
 }  // namespace
 
 struct Trainer::State {
@@ -28,6 +33,27 @@ struct Trainer::State {
   Corpus corpus;
 };
 
+StatusOr<std::vector<std::string>> ReservedSpecialTokens(const TrainOptions& o) {
+  std::vector<std::string> out;
+  if (!o.eod.empty() && std::find(o.specials.begin(), o.specials.end(), o.eod) == o.specials.end())
+    out.push_back(o.eod);
+  out.insert(out.end(), o.specials.begin(), o.specials.end());
+  std::set<std::string_view> seen;
+  for (const std::string& s : out) {
+    HT_CHECK_OR_RETURN(!s.empty() && s.size() <= Codebook::kMaxPieceBytes, InvalidArgument)
+        << "special token '" << s << "' must have 1 to " << Codebook::kMaxPieceBytes << " bytes";
+    HT_CHECK_OR_RETURN(IsValidUtf8(s), InvalidArgument)
+        << "special token '" << s << "' is not valid UTF-8";
+    for (char c : s) {
+      const auto b = static_cast<uint8_t>(c);
+      HT_CHECK_OR_RETURN(b > 0x20 && b != 0x7F, InvalidArgument)
+          << "special token '" << s << "' contains whitespace or a control character";
+    }
+    HT_CHECK_OR_RETURN(seen.insert(s).second, InvalidArgument)
+        << "special token '" << s << "' is given twice";
+  }
+  return out;
+}
 Trainer::Trainer(TrainOptions options)
     : options_(options), state_(std::make_unique<State>(options)) {}
 Trainer::~Trainer() = default;
@@ -49,6 +75,10 @@ StatusOr<Codebook> Trainer::Build() {
   HT_CHECK_OR_RETURN(options_.max_bond_words >= 0 && options_.max_bond_words <= 8,
                      InvalidArgument)
       << "--max-bond-words must be between 0 and 8";
+  HT_ASSIGN_OR_RETURN(std::vector<std::string> specials, ReservedSpecialTokens(options_));
+  HT_CHECK_OR_RETURN(options_.vocab_size >= 256 + specials.size(), InvalidArgument)
+      << "--vocab-size " << options_.vocab_size << " leaves no room for " << specials.size()
+      << " special token(s) after the 256 byte tokens";
   state_->corpus.Canonicalize();
   const Corpus& corpus = state_->corpus;
   stats_.bytes = corpus.bytes();
@@ -63,7 +93,7 @@ StatusOr<Codebook> Trainer::Build() {
   stats_.bonds_mined = bonds.size();
 
   BuilderOptions bo;
-  bo.pieces = options_.vocab_size - 256;
+  bo.pieces = options_.vocab_size - 256 - specials.size();
   bo.threads = options_.threads;
   // Morph boundaries and ending markers.
   std::shared_ptr<const MorphemeSplitter> morph = options_.morph;
@@ -88,6 +118,8 @@ StatusOr<Codebook> Trainer::Build() {
   }
   BuilderReport report;
   std::vector<Piece> pieces = Codebook::BytePieces();
+  for (const std::string& sp : specials)
+    pieces.push_back({sp, PieceKind::kSpecial, PieceOrigin::kSpecial});
   bo.checkpoint = [this] { return CheckMemory(options_.max_memory, "choosing pieces"); };
   HT_ASSIGN_OR_RETURN(std::vector<Piece> chosen, BuildPieces(corpus, bonds, bo, &report));
   for (Piece& p : chosen) pieces.push_back(std::move(p));
@@ -106,6 +138,7 @@ StatusOr<Codebook> Trainer::Build() {
       {"sample_level", std::to_string(corpus.sample_level())},
       {"morph", stats_.morph},
   };
+  if (!options_.eod.empty()) meta[std::string(Codebook::kEodKey)] = options_.eod;
   HT_ASSIGN_OR_RETURN(Codebook cb, Codebook::Create(std::move(pieces), options_.scene, meta));
   // The morph model travels with the codebook (optional section MRPH).
   if (morph) HT_RETURN_IF_ERROR(cb.AddExtraSection("MRPH", morph->Serialize()));
