@@ -6,7 +6,8 @@ set -euo pipefail
 packages=(
   build-essential cmake pkg-config
   libcli11-dev libicu-dev libsentencepiece-dev sentencepiece libzstd-dev zstd
-  libspdlog-dev libfmt-dev libgtest-dev libxxhash-dev libbenchmark-dev
+  libspdlog-dev libfmt-dev libgtest-dev libxxhash-dev libbenchmark-dev libpcre2-dev
+  python3-numpy python3-sentencepiece
 )
 missing=()
 for p in "${packages[@]}"; do

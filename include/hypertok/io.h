@@ -5,6 +5,7 @@
 #define HYPERTOK_IO_H_
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -29,6 +30,11 @@ class ByteSink {
   virtual ~ByteSink() = default;
   // Writes all of data or fails. A reader that went away gives kBrokenPipe.
   virtual Status Write(std::string_view data) = 0;
+  // Whether WriteAt works: formats whose header holds a count (npy, llmc)
+  // write a placeholder first and fill it in at the end.
+  virtual bool seekable() const { return false; }
+  // Overwrites bytes already written, at `offset` from the start.
+  virtual Status WriteAt(uint64_t offset, std::string_view data);
 };
 
 class StringSource : public ByteSource {
@@ -51,6 +57,8 @@ class StringSink : public ByteSink {
     out_->append(data);
     return OkStatus();
   }
+  bool seekable() const override { return true; }
+  Status WriteAt(uint64_t offset, std::string_view data) override;
 
  private:
   std::string* out_;
@@ -85,6 +93,9 @@ class FdSink : public ByteSink {
   FdSink(int fd, std::string name) : fd_(fd), name_(std::move(name)) {}
   ~FdSink() override = default;
   Status Write(std::string_view data) override;
+  // True when the descriptor is a regular file (positioned writes work).
+  bool seekable() const override;
+  Status WriteAt(uint64_t offset, std::string_view data) override;
   // Writes out the buffer. Must be called (and checked) before the end.
   Status Flush();
 

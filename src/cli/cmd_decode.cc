@@ -3,8 +3,7 @@
 
 #include "cli/cli_util.h"
 #include "cli/output.h"
-#include "hypertok/stream.h"
-#include "hypertok/text_formats.h"
+#include "cli/token_formats.h"
 
 namespace hypertok::cli {
 
@@ -21,17 +20,9 @@ struct DecodeFlags {
 
 Status RunDecode(const DecodeFlags& f) {
   HT_ASSIGN_OR_RETURN(Codebook cb, Codebook::Load(f.model));
-  Decoder decoder(cb);
-  HT_ASSIGN_OR_RETURN(FileSource src, FileSource::Open(f.input));
   HT_ASSIGN_OR_RETURN(auto out, Output::Open({f.output, f.to_stdout, f.force, false}));
-  if (f.format == "hts") {
-    HT_ASSIGN_OR_RETURN(StreamTotals totals, DecodeStream(decoder, &src, out->sink()));
-    spdlog::info("{} tokens → {} bytes in {} scenes", totals.tokens, totals.bytes,
-                 totals.scenes);
-  } else {
-    HT_ASSIGN_OR_RETURN(uint64_t n, DecodeIdsText(decoder, &src, out->sink()));
-    spdlog::info("{} tokens decoded", n);
-  }
+  HT_ASSIGN_OR_RETURN(DecodedTotals t, DecodeInput(cb, f.format, f.input, out->sink()));
+  spdlog::info("{} tokens → {} bytes", t.tokens, t.bytes);
   return out->Commit();
 }
 
@@ -41,10 +32,12 @@ Command AddDecodeCommand(CLI::App& app) {
   auto f = std::make_shared<DecodeFlags>();
   CLI::App* sub = app.add_subcommand("decode", "Decode hypertokens back to the original bytes");
   sub->add_option("-m,--model", f->model, "Codebook file")->required();
-  sub->add_option("input", f->input, "Stream to decode ('-' or none: standard input)");
+  sub->add_option("input", f->input,
+                  "Stream to decode ('-' or none: standard input; megatron: PREFIX)");
   AddOutputOptions(sub, &f->output, &f->to_stdout);
-  sub->add_option("--format", f->format, "hts (binary stream) or ids")
-      ->check(CLI::IsMember({"hts", "ids"}))
+  sub->add_option("--format", f->format,
+                  "hts (binary stream), ids, bin, npy, llmc, megatron, pua (as encode wrote)")
+      ->check(CLI::IsMember(DecodeFormats()))
       ->capture_default_str();
   sub->add_flag("-f,--force", f->force, "Overwrite an existing output file");
   return {sub, [f] { return RunDecode(*f); }};

@@ -1,4 +1,5 @@
-// hypertok encode: text → token stream (.hts), ids text or pieces JSONL.
+// hypertok encode: text → token stream (.hts), ids text, pieces JSONL or a
+// trainer format (cli/token_formats.h).
 #include <spdlog/spdlog.h>
 
 #include <cerrno>
@@ -8,10 +9,8 @@
 #include "cli/cli_util.h"
 #include "cli/output.h"
 #include "cli/progress.h"
-#include "hypertok/decoder.h"
+#include "cli/token_formats.h"
 #include "hypertok/pipeline.h"
-#include "hypertok/stream.h"
-#include "hypertok/text_formats.h"
 
 namespace hypertok::cli {
 
@@ -29,6 +28,7 @@ struct EncodeFlags {
   int zstd_level = 3;
   bool force = false;
   bool remove_inputs = false;
+  bool allow_special = false;
 };
 
 // A sink that checks what is written against the concatenation of files:
@@ -86,11 +86,8 @@ class CompareSink : public ByteSink {
 // then deletes them.
 Status VerifyAndRemoveInputs(const EncodeFlags& f, const Codebook& codebook,
                              const std::vector<std::string>& inputs) {
-  Decoder decoder(codebook);
-  HT_ASSIGN_OR_RETURN(FileSource out, FileSource::Open(f.output));
   CompareSink compare(inputs);
-  Status s = f.format == "hts" ? DecodeStream(decoder, &out, &compare).status()
-                               : DecodeIdsText(decoder, &out, &compare).status();
+  Status s = DecodeInput(codebook, f.format, f.output, &compare).status();
   if (s.ok()) s = compare.Finish();
   if (!s.ok()) return s.WithPrefix(f.output + ": --rm: inputs kept");
   for (const std::string& path : inputs) {
@@ -106,38 +103,37 @@ Status RunEncode(const EncodeFlags& f) {
   HT_ASSIGN_OR_RETURN(SceneMode scene, SceneOrDefault(f.scene, m.codebook));
   HT_CHECK_OR_RETURN(!f.zstd || f.format == "hts", InvalidArgument)
       << "--zstd applies to --format hts only";
-  const bool binary = f.format == "hts";
-  HT_ASSIGN_OR_RETURN(auto out, Output::Open({f.output, f.to_stdout, f.force, binary}));
-  Decoder decoder(m.codebook);
-  std::unique_ptr<TokenSink> sink;
-  if (f.format == "hts") {
-    sink = std::make_unique<StreamWriter>(out->sink(), m.codebook.id(), m.codebook.size(),
-                                          StreamOptions{f.zstd, f.zstd_level});
-  } else if (f.format == "ids") {
-    sink = std::make_unique<IdsTextWriter>(out->sink());
-  } else {
-    sink = std::make_unique<PiecesJsonWriter>(out->sink(), &decoder);
-  }
   const std::vector<std::string> inputs = InputsOrStdin(f.inputs);
   if (f.remove_inputs) {
     HT_CHECK_OR_RETURN(!f.to_stdout && !f.output.empty() && f.output != "-", InvalidArgument)
         << "--rm needs an output file (-o FILE): the output is verified before inputs go";
     HT_CHECK_OR_RETURN(f.format != "pieces", InvalidArgument)
-        << "--rm works with --format hts or ids (pieces cannot be decoded back)";
+        << "--rm does not work with --format pieces (pieces cannot be decoded back)";
+    HT_CHECK_OR_RETURN(!f.allow_special, InvalidArgument)
+        << "--rm does not work with --allow-special (an end-of-document token's spelling "
+           "in the text may not decode back)";
     for (const std::string& path : inputs)
       HT_CHECK_OR_RETURN(path != "-", InvalidArgument) << "--rm cannot remove standard input";
   }
+  HT_ASSIGN_OR_RETURN(EncodeTarget target,
+                      OpenEncodeTarget(m.codebook, {.format = f.format,
+                                                    .output = f.output,
+                                                    .to_stdout = f.to_stdout,
+                                                    .force = f.force,
+                                                    .stream = {f.zstd, f.zstd_level}}));
+  TokenSink* sink = target.sink.get();
   Progress progress("encode", TotalInputBytes(inputs));
   EncodeCounts counts;
   EncodeOptions opts{.scene = scene,
                      .threads = ResolveThreads(f.threads),
+                     .allow_special = f.allow_special,
                      .progress = [&](uint64_t done) { progress.Update(counts.bytes + done); }};
   for (const std::string& path : inputs) {
     HT_ASSIGN_OR_RETURN(FileSource src, FileSource::Open(path));
-    HT_RETURN_IF_ERROR(EncodeSource(m.encoder, &src, opts, sink.get(), &counts));
+    HT_RETURN_IF_ERROR(EncodeSource(m.encoder, &src, opts, sink, &counts));
   }
   HT_RETURN_IF_ERROR(sink->Finish());
-  HT_RETURN_IF_ERROR(out->Commit());
+  for (auto& out : target.outputs) HT_RETURN_IF_ERROR(out->Commit());
   spdlog::info("{} bytes → {} tokens in {} scenes ({:.3f} bytes/token)", counts.bytes,
                counts.tokens, counts.scenes,
                counts.tokens ? double(counts.bytes) / counts.tokens : 0.0);
@@ -153,9 +149,14 @@ Command AddEncodeCommand(CLI::App& app) {
   sub->add_option("-m,--model", f->model, "Codebook file")->required();
   sub->add_option("inputs", f->inputs, "Text files ('-' or none: standard input)");
   AddOutputOptions(sub, &f->output, &f->to_stdout);
-  sub->add_option("--format", f->format, "hts (binary stream), ids, pieces")
-      ->check(CLI::IsMember({"hts", "ids", "pieces"}))
+  sub->add_option("--format", f->format,
+                  "hts (binary stream), ids, pieces (JSON Lines), bin, npy, llmc, megatron "
+                  "(-o PREFIX: PREFIX.bin + PREFIX.idx), pua (docs/FORMAT.md)")
+      ->check(CLI::IsMember(EncodeFormats()))
       ->capture_default_str();
+  sub->add_flag("--allow-special", f->allow_special,
+                "Turn special tokens' spellings in the text into their ids (default: encode "
+                "them as ordinary text)");
   AddSceneOption(sub, &f->scene);
   AddThreadsOption(sub, &f->threads);
   sub->add_flag("--zstd", f->zstd, "Compress the stream's blocks with zstd");

@@ -1,5 +1,6 @@
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstring>
@@ -72,6 +73,36 @@ Status FdSink::Write(std::string_view data) {
   HT_RETURN_IF_ERROR(Flush());
   if (data.size() >= kSinkBuffer) return WriteRaw(data);
   buffer_.append(data);
+  return OkStatus();
+}
+
+Status ByteSink::WriteAt(uint64_t, std::string_view) {
+  return UnimplementedError("this output cannot be written out of order");
+}
+
+Status StringSink::WriteAt(uint64_t offset, std::string_view data) {
+  if (offset > out_->size() || data.size() > out_->size() - offset)
+    return InternalError("StringSink::WriteAt past the end");
+  out_->replace(offset, data.size(), data);
+  return OkStatus();
+}
+
+bool FdSink::seekable() const {
+  struct stat st;
+  return ::fstat(fd_, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+Status FdSink::WriteAt(uint64_t offset, std::string_view data) {
+  HT_RETURN_IF_ERROR(Flush());
+  while (!data.empty()) {
+    ssize_t w = ::pwrite(fd_, data.data(), data.size(), static_cast<off_t>(offset));
+    if (w < 0) {
+      if (errno == EINTR) continue;
+      return IoError(name_ + ": write failed: " + ErrnoText(errno));
+    }
+    data.remove_prefix(static_cast<size_t>(w));
+    offset += static_cast<uint64_t>(w);
+  }
   return OkStatus();
 }
 

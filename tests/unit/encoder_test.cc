@@ -121,6 +121,27 @@ TEST(EncoderTest, NeverProducesSpecialTokens) {
   EXPECT_EQ(enc->Encode("<eos>").size(), 5u);
 }
 
+TEST(EncoderTest, AllowingSpecialRecognisesLongestSpellingsOnly) {
+  std::vector<Piece> pieces = Codebook::BytePieces();
+  pieces.push_back({"<e>", PieceKind::kSpecial});     // 256
+  pieces.push_back({"<e>>", PieceKind::kSpecial});    // 257: longer, wins
+  pieces.push_back({"ab", PieceKind::kNormal});       // 258
+  auto cb = Codebook::Create(std::move(pieces), SceneMode::kParagraph, {});
+  ASSERT_TRUE(cb.ok());
+  auto enc = Encoder::Create(*cb);
+  ASSERT_TRUE(enc.ok());
+  std::vector<uint32_t> ids;
+  enc->EncodeAllowingSpecial("ab<e>ab<e>><e", &ids);
+  EXPECT_EQ(ids, (std::vector<uint32_t>{258, 256, 258, 257, '<', 'e'}));
+  ids.clear();
+  enc->EncodeAllowingSpecial("", &ids);
+  EXPECT_TRUE(ids.empty());
+  // Without specials in the text it is Encode.
+  ids.clear();
+  enc->EncodeAllowingSpecial("abab<", &ids);
+  EXPECT_EQ(ids, enc->Encode("abab<"));
+}
+
 TEST(EncoderTest, SelfTestMismatchIsDetectedOnCreate) {
   Codebook good = MakeCodebook({"ab"}, {{"ab", {256}}});
   EXPECT_TRUE(Encoder::Create(good).ok());

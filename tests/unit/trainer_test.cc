@@ -55,13 +55,51 @@ TEST(TrainerTest, TooSmallVocabIsAnError) {
   EXPECT_EQ(t.Build().status().code(), StatusCode::kInvalidArgument);
 }
 
-TEST(TrainerTest, EmptyInputGivesByteOnlyCodebook) {
+TEST(TrainerTest, EmptyInputGivesByteAndSpecialOnlyCodebook) {
   Trainer t({.vocab_size = 300});
   StringSource src("");
   ASSERT_TRUE(t.AddSource(&src).ok());
   auto cb = t.Build();
   ASSERT_TRUE(cb.ok());
-  EXPECT_EQ(cb->size(), 256u);
+  EXPECT_EQ(cb->size(), 257u);  // the bytes and the default eod
+}
+
+TEST(TrainerTest, SpecialTokensTakeFixedIdsAfterTheBytes) {
+  TrainOptions o{.vocab_size = 600};
+  o.specials = {"<pad>", "<|endoftext|>", "<|im_start|>"};
+  Trainer t(o);
+  StringSource src("a text <pad> with <|im_start|> spellings in it, a text, a text");
+  ASSERT_TRUE(t.AddSource(&src).ok());
+  auto cb = t.Build();
+  ASSERT_TRUE(cb.ok()) << cb.status().ToString();
+  ASSERT_GE(cb->size(), 259u);
+  // The eod is listed, so it keeps its place in the list.
+  EXPECT_EQ(cb->piece(256).bytes, "<pad>");
+  EXPECT_EQ(cb->piece(257).bytes, "<|endoftext|>");
+  EXPECT_EQ(cb->piece(258).bytes, "<|im_start|>");
+  for (uint32_t id : {256u, 257u, 258u}) EXPECT_EQ(cb->piece(id).kind, PieceKind::kSpecial);
+  ASSERT_TRUE(cb->eod_id().has_value());
+  EXPECT_EQ(*cb->eod_id(), 257u);
+  // And the file keeps all of it.
+  auto again = Codebook::Parse(cb->Serialize());
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->eod_id(), cb->eod_id());
+}
+
+TEST(TrainerTest, BadSpecialTokensAreRejected) {
+  for (const char* bad : {"", "a b", "tab\there", "\xFF"}) {
+    TrainOptions o{.vocab_size = 600};
+    o.specials = {bad};
+    EXPECT_FALSE(ReservedSpecialTokens(o).ok()) << bad;
+  }
+  TrainOptions twice{.vocab_size = 600};
+  twice.specials = {"<a>", "<a>"};
+  EXPECT_FALSE(ReservedSpecialTokens(twice).ok());
+  TrainOptions none{.vocab_size = 600};
+  none.eod = "";
+  auto list = ReservedSpecialTokens(none);
+  ASSERT_TRUE(list.ok());
+  EXPECT_TRUE(list->empty());
 }
 
 }  // namespace
