@@ -8,7 +8,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 vocab=${1:-8000}
-"$root/tools/install-deps.sh"
+HYPERTOK_NO_CHROMIUM=1 "$root/tools/install-deps.sh"
 build=$root/build
 cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release -DHYPERTOK_BUILD_TESTS=OFF >/dev/null
 cmake --build "$build" -j "$(nproc)" >/dev/null

@@ -9,6 +9,8 @@ packages=(
   libspdlog-dev libfmt-dev libgtest-dev libxxhash-dev libbenchmark-dev libpcre2-dev
   python3-numpy python3-sentencepiece
 )
+# Test-only: headless Chromium renders the HTML report (tests/interop/html_report_test.sh).
+[ "${HYPERTOK_NO_CHROMIUM:-}" = 1 ] || packages+=(chromium)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
