@@ -41,6 +41,7 @@ Command AddMorphCommand(CLI::App& app);
 Command AddSplitCommand(CLI::App& app);
 Command AddCountCommand(CLI::App& app);
 Command AddMergeCommand(CLI::App& app);
+Command AddExportCommand(CLI::App& app);
 
 // "-" and an empty list both mean standard input.
 std::vector<std::string> InputsOrStdin(const std::vector<std::string>& inputs);

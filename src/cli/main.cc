@@ -57,7 +57,7 @@ int main(int argc, char** argv) {
       AddTrainCommand(app),  AddEncodeCommand(app), AddDecodeCommand(app),
       AddVerifyCommand(app), AddStatsCommand(app),  AddInspectCommand(app),
       AddBondsCommand(app),  AddMorphCommand(app),  AddSplitCommand(app),
-      AddCountCommand(app),  AddMergeCommand(app),
+      AddCountCommand(app),  AddMergeCommand(app),  AddExportCommand(app),
   };
 
   try {
