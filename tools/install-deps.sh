@@ -7,7 +7,8 @@ packages=(
   build-essential cmake pkg-config
   libcli11-dev libicu-dev libsentencepiece-dev sentencepiece libzstd-dev zstd
   libspdlog-dev libfmt-dev libgtest-dev libxxhash-dev libbenchmark-dev libpcre2-dev
-  python3-numpy python3-sentencepiece
+  libtomlplusplus-dev libssl-dev
+  python3-numpy python3-sentencepiece python3-distributed
 )
 # Test-only: headless Chromium renders the HTML report (tests/interop/html_report_test.sh).
 [ "${HYPERTOK_NO_CHROMIUM:-}" = 1 ] || packages+=(chromium)

@@ -42,6 +42,7 @@ Command AddSplitCommand(CLI::App& app);
 Command AddCountCommand(CLI::App& app);
 Command AddMergeCommand(CLI::App& app);
 Command AddExportCommand(CLI::App& app);
+Command AddBuildCommand(CLI::App& app);
 
 // "-" and an empty list both mean standard input.
 std::vector<std::string> InputsOrStdin(const std::vector<std::string>& inputs);

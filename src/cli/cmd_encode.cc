@@ -31,64 +31,11 @@ struct EncodeFlags {
   bool allow_special = false;
 };
 
-// A sink that checks what is written against the concatenation of files:
-// how --rm verifies an output before deleting its inputs.
-class CompareSink : public ByteSink {
- public:
-  explicit CompareSink(const std::vector<std::string>& paths) : paths_(paths) {}
-  Status Write(std::string_view data) override {
-    while (!data.empty()) {
-      if (pos_ == buf_.size()) HT_RETURN_IF_ERROR(Refill());
-      HT_CHECK_OR_RETURN(pos_ < buf_.size(), DataLoss)
-          << "the output decodes to more bytes than the inputs hold";
-      const size_t n = std::min(data.size(), buf_.size() - pos_);
-      HT_CHECK_OR_RETURN(std::string_view(buf_).substr(pos_, n) == data.substr(0, n), DataLoss)
-          << "the output does not decode to " << paths_[std::min(next_, paths_.size()) - 1];
-      pos_ += n;
-      data.remove_prefix(n);
-    }
-    return OkStatus();
-  }
-  // OK when every input byte was matched.
-  Status Finish() {
-    if (pos_ == buf_.size()) HT_RETURN_IF_ERROR(Refill());
-    HT_CHECK_OR_RETURN(pos_ == buf_.size(), DataLoss)
-        << "the output decodes to fewer bytes than the inputs hold";
-    return OkStatus();
-  }
-
- private:
-  // Loads the next bytes of the inputs into buf_ (empty at the very end).
-  Status Refill() {
-    buf_.clear();
-    pos_ = 0;
-    while (buf_.empty()) {
-      if (!src_) {
-        if (next_ == paths_.size()) return OkStatus();
-        HT_ASSIGN_OR_RETURN(FileSource f, FileSource::Open(paths_[next_++]));
-        src_ = std::make_unique<FileSource>(std::move(f));
-      }
-      buf_.resize(1 << 20);
-      HT_ASSIGN_OR_RETURN(size_t got, src_->ReadFull(buf_.data(), buf_.size()));
-      buf_.resize(got);
-      if (got == 0) src_.reset();
-    }
-    return OkStatus();
-  }
-  const std::vector<std::string>& paths_;
-  size_t next_ = 0;
-  std::unique_ptr<FileSource> src_;
-  std::string buf_;
-  size_t pos_ = 0;
-};
-
 // --rm: decodes the committed output, checks it against the inputs, and only
 // then deletes them.
 Status VerifyAndRemoveInputs(const EncodeFlags& f, const Codebook& codebook,
                              const std::vector<std::string>& inputs) {
-  CompareSink compare(inputs);
-  Status s = DecodeInput(codebook, f.format, f.output, &compare).status();
-  if (s.ok()) s = compare.Finish();
+  Status s = VerifyDecodesTo(codebook, f.format, f.output, inputs).status();
   if (!s.ok()) return s.WithPrefix(f.output + ": --rm: inputs kept");
   for (const std::string& path : inputs) {
     HT_CHECK_OR_RETURN(std::remove(path.c_str()) == 0, IoError)

@@ -58,6 +58,7 @@ int main(int argc, char** argv) {
       AddVerifyCommand(app), AddStatsCommand(app),  AddInspectCommand(app),
       AddBondsCommand(app),  AddMorphCommand(app),  AddSplitCommand(app),
       AddCountCommand(app),  AddMergeCommand(app),  AddExportCommand(app),
+      AddBuildCommand(app),
   };
 
   try {

@@ -5,6 +5,60 @@
 
 namespace hypertok::cli {
 
+namespace {
+
+// Checks what is written against the concatenation of files.
+class CompareSink : public ByteSink {
+ public:
+  explicit CompareSink(const std::vector<std::string>& paths) : paths_(paths) {}
+  Status Write(std::string_view data) override {
+    while (!data.empty()) {
+      if (pos_ == buf_.size()) HT_RETURN_IF_ERROR(Refill());
+      HT_CHECK_OR_RETURN(pos_ < buf_.size(), DataLoss)
+          << "the output decodes to more bytes than the inputs hold";
+      const size_t n = std::min(data.size(), buf_.size() - pos_);
+      HT_CHECK_OR_RETURN(std::string_view(buf_).substr(pos_, n) == data.substr(0, n), DataLoss)
+          << "the output does not decode to " << paths_[std::min(next_, paths_.size()) - 1];
+      pos_ += n;
+      data.remove_prefix(n);
+    }
+    return OkStatus();
+  }
+  // OK when every input byte was matched.
+  Status Finish() {
+    if (pos_ == buf_.size()) HT_RETURN_IF_ERROR(Refill());
+    HT_CHECK_OR_RETURN(pos_ == buf_.size(), DataLoss)
+        << "the output decodes to fewer bytes than the inputs hold";
+    return OkStatus();
+  }
+
+ private:
+  // Loads the next bytes of the inputs into buf_ (empty at the very end).
+  Status Refill() {
+    buf_.clear();
+    pos_ = 0;
+    while (buf_.empty()) {
+      if (!src_) {
+        if (next_ == paths_.size()) return OkStatus();
+        HT_ASSIGN_OR_RETURN(FileSource f, FileSource::Open(paths_[next_++]));
+        src_ = std::make_unique<FileSource>(std::move(f));
+      }
+      buf_.resize(1 << 20);
+      HT_ASSIGN_OR_RETURN(size_t got, src_->ReadFull(buf_.data(), buf_.size()));
+      buf_.resize(got);
+      if (got == 0) src_.reset();
+    }
+    return OkStatus();
+  }
+  const std::vector<std::string>& paths_;
+  size_t next_ = 0;
+  std::unique_ptr<FileSource> src_;
+  std::string buf_;
+  size_t pos_ = 0;
+};
+
+}  // namespace
+
 const std::vector<std::string>& EncodeFormats() {
   static const std::vector<std::string> kFormats = {"hts", "ids",  "pieces",   "bin",
                                                     "npy", "llmc", "megatron", "pua"};
@@ -95,6 +149,19 @@ StatusOr<DecodedTotals> DecodeInput(const Codebook& codebook, const std::string&
       << "--format " << format << " cannot be decoded";
   HT_ASSIGN_OR_RETURN(DecodeTotals t, DecodeTokenArray(codebook, *tf, &src, sink));
   return DecodedTotals{t.tokens, t.bytes, 0};
+}
+
+}  // namespace hypertok::cli
+
+namespace hypertok::cli {
+
+StatusOr<uint64_t> VerifyDecodesTo(const Codebook& codebook, const std::string& format,
+                                   const std::string& output,
+                                   const std::vector<std::string>& inputs) {
+  CompareSink compare(inputs);
+  HT_ASSIGN_OR_RETURN(DecodedTotals t, DecodeInput(codebook, format, output, &compare));
+  HT_RETURN_IF_ERROR(compare.Finish());
+  return t.tokens;
 }
 
 }  // namespace hypertok::cli

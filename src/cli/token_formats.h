@@ -53,6 +53,13 @@ struct DecodedTotals {
 StatusOr<DecodedTotals> DecodeInput(const Codebook& codebook, const std::string& format,
                                     const std::string& input, ByteSink* sink);
 
+// Decodes `output` and checks it gives exactly the concatenation of `inputs`
+// (how encode --rm and build verify what they wrote). Returns the ids it
+// holds (eod tokens included), or kDataLoss naming the first difference.
+StatusOr<uint64_t> VerifyDecodesTo(const Codebook& codebook, const std::string& format,
+                                   const std::string& output,
+                                   const std::vector<std::string>& inputs);
+
 }  // namespace hypertok::cli
 
 #endif  // HYPERTOK_CLI_TOKEN_FORMATS_H_
