@@ -98,6 +98,13 @@ StatusOr<EncodeTarget> OpenEncodeTarget(const Codebook& codebook, const EncodeTa
     t.outputs.push_back(std::move(idx));
     return t;
   }
+  // npy and llmc fill in their header at the end: a file of our own, never
+  // standard output (which may be a pipe, or a file opened for appending).
+  HT_CHECK_OR_RETURN((format != "npy" && format != "llmc") ||
+                         (!spec.to_stdout && !spec.output.empty() && spec.output != "-"),
+                     InvalidArgument)
+      << "--format " << format
+      << " writes its token count into the header at the end: it needs a file output (-o)";
   HT_ASSIGN_OR_RETURN(auto out,
                       Output::Open({spec.output, spec.to_stdout, spec.force, binary}));
   ByteSink* sink = out->sink();
