@@ -27,9 +27,8 @@ TEST(TrainerTest, SameCodebookBytesForAnyThreadCount) {
   text += text;
   text += text;
   ASSERT_GT(text.size(), size_t{8} << 20);
-  std::string t1 = Train(text, 1, 8000);
-  EXPECT_EQ(t1, Train(text, 2, 8000));
-  EXPECT_EQ(t1, Train(text, 3, 8000));
+  std::string t1 = Train(text, 1, 4000);
+  EXPECT_EQ(t1, Train(text, 3, 4000));
 }
 
 TEST(TrainerTest, RespectsVocabSizeAndLearnsFrequentWords) {
