@@ -222,9 +222,18 @@ struct Encoder::Impl {
   // Fewest tokens for one unit with the trie; appends the ids.
   void SegmentUnit(std::string_view unit, std::vector<uint32_t>* ids) const;
   uint32_t BondUnit(std::string_view unit) const {
+    // Most units are in no multi-unit piece; a one-bit-per-hash filter
+    // answers those without the map.
+    const uint64_t h = UnitHash(unit) & (kBondFilterBits - 1);
+    if (!(bond_filter[h >> 6] >> (h & 63) & 1)) return kNone;
     auto it = bond_units.find(unit);
     return it == bond_units.end() ? kNone : it->second;
   }
+  static constexpr uint64_t kBondFilterBits = uint64_t{1} << 20;
+  std::vector<uint64_t> bond_filter = std::vector<uint64_t>(kBondFilterBits / 64);
+  // Every single-unit piece, spelled by itself: what SegmentUnit would find
+  // (one token, the longest first piece), so new caches start from it.
+  UnitCache seed_cache;
   void EncodeWindow(std::string_view text, UnitCache* cache,
                     std::vector<uint32_t>* ids) const;
 };
@@ -273,6 +282,17 @@ void Encoder::Impl::Build(const Codebook& cb) {
     node_piece[node] = id;  // pieces are unique, so each node ends at most one
   }
   edges.Build(edge_list);
+  for (const auto& [u, id] : bond_units) {
+    const uint64_t h = UnitHash(u) & (kBondFilterBits - 1);
+    bond_filter[h >> 6] |= uint64_t{1} << (h & 63);
+  }
+  for (uint32_t id : order) {
+    const std::string_view p = cb.piece(id).bytes;
+    if (p.size() > UnitCache::kMaxKey) continue;
+    size_t n_units = 0;
+    ForEachUnit(p, [&](std::string_view) { ++n_units; });
+    if (n_units == 1) seed_cache.Insert(p, UnitHash(p), &id, 1, BondUnit(p));
+  }
   root_child.assign(bond_units.size(), 0);
   for (uint32_t u = 0; u < bond_units.size(); ++u) root_child[u] = edges.Find(0, u);
   for (int b = 0; b < 256; ++b) byte_bond_unit[b] = BondUnit(std::string(1, static_cast<char>(b)));
@@ -471,7 +491,7 @@ void Encoder::Encode(std::string_view text, std::vector<uint32_t>* ids) const {
       impl_->pool.pop_back();
     }
   }
-  if (!cache) cache = std::make_unique<UnitCache>();
+  if (!cache) cache = std::make_unique<UnitCache>(impl_->seed_cache);
   while (!text.empty()) {
     size_t end = WindowEnd(text);
     impl_->EncodeWindow(text.substr(0, end), cache.get(), ids);
