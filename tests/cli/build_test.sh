@@ -5,13 +5,9 @@
 # recipes give one error line.
 #
 # Usage: build_test.sh HYPERTOK SAMPLES_DIR
-set -uo pipefail
+source "$(dirname "$0")/../test_lib.sh"
 H=$(realpath "$1")
 SAMPLES=$(realpath "$2")
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-fails=0
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
 mkdir -p "$T/ds/books" && cp "$SAMPLES"/*.txt "$T/ds/books/" && cd "$T/ds"
 cat > recipe.toml <<'TOML'
 # A dataset over the bundled samples.
@@ -82,5 +78,5 @@ printf '[inputs]\nfiles = ["nothing/*.txt"]\n' > bad.toml
 printf '[inputs\nfiles = 1\n' > bad.toml
 "$H" build bad.toml 2> err.txt; rc=$?
 [ $rc -eq 2 ] && [ "$(wc -l < err.txt)" -eq 1 ] || fail "TOML syntax error: rc $rc $(cat err.txt)"
-[ $fails -eq 0 ] || { echo "build_test: $fails failure(s)"; exit 1; }
+check_fails build_test
 echo "build_test: all passed ($n_shards shards)"

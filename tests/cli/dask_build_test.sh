@@ -4,18 +4,11 @@
 # with SIGKILL mid-build. Skipped (77) without Dask (python3-distributed).
 #
 # Usage: dask_build_test.sh HYPERTOK SAMPLES_DIR SOURCE_DIR
-set -uo pipefail
+source "$(dirname "$0")/../test_lib.sh"
 H=$(realpath "$1")
 SAMPLES=$(realpath "$2")
 SRC=$(realpath "$3")
-if ! /usr/bin/python3 -c 'import dask.distributed' 2>/dev/null; then
-  echo "SKIP: no Dask (apt-get install python3-distributed)"
-  exit 77
-fi
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-fails=0
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
+need_python_module dask.distributed python3-distributed
 for d in local dask killed; do
   mkdir -p "$T/$d/books" && cp "$SAMPLES"/*.txt "$T/$d/books/"
   cat > "$T/$d/recipe.toml" <<'TOML'
@@ -40,5 +33,5 @@ grep -q "killed worker" "$T/killed.log" || fail "no worker was killed: $(tail -3
 [ "$(sums "$T/local")" = "$(sums "$T/killed")" ] || fail "outputs after a killed worker differ"
 "$H" build "$T/killed/recipe.toml" --check > /dev/null 2>&1 || fail "--check of the Dask build"
 n=$(ls "$T/local/out"/shard-* | wc -l)
-[ $fails -eq 0 ] || { echo "dask_build_test: $fails failure(s)"; exit 1; }
+check_fails dask_build_test
 echo "dask_build_test: $n shards, lock and outputs identical to hypertok build (also with a killed worker)"

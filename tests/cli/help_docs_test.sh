@@ -4,11 +4,9 @@
 # and docs/hypertok.1 is what tools/gen_manpage.sh makes from the help now.
 #
 # Usage: help_docs_test.sh HYPERTOK SOURCE_DIR
-set -uo pipefail
+source "$(dirname "$0")/../test_lib.sh"
 H=$1
 SRC=$2
-fails=0
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
 cli="$SRC/docs/CLI.md"
 verbs=$("$H" --help | awk '/^Subcommands:/{on=1; next} on && NF {print $1}')
 [ -n "$verbs" ] || fail "no verbs in hypertok --help"
@@ -31,5 +29,5 @@ for v in $verbs; do
 done
 bash "$SRC/tools/gen_manpage.sh" "$H" | cmp -s - "$SRC/docs/hypertok.1" \
   || fail "docs/hypertok.1 is stale: run tools/gen_manpage.sh build/hypertok > docs/hypertok.1"
-[ $fails -eq 0 ] || { echo "help_docs_test: $fails failure(s)"; exit 1; }
+check_fails help_docs_test
 echo "help_docs_test: $(wc -w <<< "$verbs") verbs, help, docs/CLI.md and the man page agree"

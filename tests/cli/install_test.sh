@@ -5,12 +5,11 @@
 # bundled sample.
 #
 # Usage: install_test.sh BUILD_DIR SOURCE_DIR
-set -uo pipefail
+source "$(dirname "$0")/../test_lib.sh"
+# Each step needs the one before: stop at the first failure.
+fail() { echo "FAIL: $*"; exit 1; }
 BUILD=$(realpath "$1")
 SRC=$(realpath "$2")
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-fail() { echo "FAIL: $*"; exit 1; }
 cmake --install "$BUILD" --prefix "$T/prefix" > "$T/install.log" 2>&1 || fail "install: $(tail -5 "$T/install.log")"
 for f in bin/hypertok share/man/man1/hypertok.1 include/hypertok/encoder.h include/hypertok/version.h \
          lib/cmake/hypertok/hypertokConfig.cmake lib/pkgconfig/hypertok.pc; do

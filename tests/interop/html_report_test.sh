@@ -6,13 +6,9 @@
 # Chromium.
 #
 # Usage: html_report_test.sh HYPERTOK SAMPLES_DIR
-set -uo pipefail
+source "$(dirname "$0")/../test_lib.sh"
 H=$(realpath "$1")
 SAMPLES=$(realpath "$2")
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-fails=0
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
 "$H" train "$SAMPLES"/*.txt -o "$T/m.htk" --vocab-size 3000 -T2 2>/dev/null || { echo "FAIL: train"; exit 1; }
 # A sentencepiece reference when spm_train is there (it is in CI).
 refs=()
@@ -41,5 +37,5 @@ dom=$(timeout 120 "$browser" --headless --no-sandbox --disable-gpu --user-data-d
 grep -q 'data-rendered="ok"' <<< "$dom" || fail "Chromium did not lay the charts out: $(grep -o '<body[^>]*>' <<< "$dom")"
 n=$(grep -o '<svg class="chart"' <<< "$dom" | wc -l)
 [ "$n" -ge 3 ] || fail "expected at least 3 charts, Chromium saw $n"
-[ $fails -eq 0 ] || { echo "html_report_test: $fails failure(s)"; exit 1; }
+check_fails html_report_test
 echo "html_report_test: $n charts rendered in $("$browser" --version 2>/dev/null)"

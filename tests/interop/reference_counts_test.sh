@@ -6,7 +6,7 @@
 # does (+1 per line break). Skipped (77) without the development set.
 #
 # Usage: reference_counts_test.sh HYPERTOK SAMPLES_DIR SHARED_DATA_DIR
-set -uo pipefail
+source "$(dirname "$0")/../test_lib.sh"
 H=$(realpath "$1")
 SAMPLES=$(realpath "$2")
 SHARED=${3:-}
@@ -15,10 +15,6 @@ if [ -z "$SHARED" ] || [ ! -f "$SHARED/TOKEN_COUNTS.tsv" ]; then
   exit 77
 fi
 SHARED=$(realpath "$SHARED")
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-fails=0
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
 
 "$H" train "$SAMPLES"/ru_gogol_shinel.txt -o "$T/m.htk" --vocab-size 2000 2>/dev/null || { echo "FAIL: train"; exit 1; }
 files=()
@@ -56,5 +52,5 @@ printf 'not a tokenizer\n' > "$T/bad.model"
 rc=$?
 [ $rc -eq 1 ] && [ "$(wc -l < "$T/err")" -eq 1 ] || fail "bad reference: rc $rc $(cat "$T/err")"
 
-[ $fails -eq 0 ] || { echo "reference_counts_test: $fails failure(s)"; exit 1; }
+check_fails reference_counts_test
 echo "reference_counts_test: $checked files, cl100k_base and o200k_base counts equal tiktoken's"

@@ -6,16 +6,11 @@
 # tokens than a few. Skipped (77) without /usr/bin/python3's sentencepiece.
 #
 # Usage: sentencepiece_export_test.sh HYPERTOK SAMPLES_DIR
-set -uo pipefail
+source "$(dirname "$0")/../test_lib.sh"
 H=$(realpath "$1")
 SAMPLES=$(realpath "$2")
 PY=/usr/bin/python3
-if ! $PY -c 'import sentencepiece' 2>/dev/null; then
-  echo "SKIP: /usr/bin/python3 has no sentencepiece (apt-get install python3-sentencepiece)"
-  exit 77
-fi
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
+need_python_module sentencepiece python3-sentencepiece
 "$H" train "$SAMPLES"/*.txt "$SAMPLES"/*.h -o "$T/m.htk" --vocab-size 6000 -T2 \
   --special '<|im_start|>' 2>/dev/null || { echo "FAIL: train"; exit 1; }
 "$H" export -m "$T/m.htk" -o "$T/m.model" 2>/dev/null || { echo "FAIL: export"; exit 1; }

@@ -6,19 +6,12 @@
 # and each must decode back to the input bytes.
 #
 # Usage: trainer_formats_test.sh HYPERTOK DATA_DIR
-set -uo pipefail
+source "$(dirname "$0")/../test_lib.sh"
 H=$(realpath "$1")
 DATA=$(realpath "$2")
 PY=/usr/bin/python3
-if ! $PY -c 'import numpy' 2>/dev/null; then
-  echo "SKIP: /usr/bin/python3 has no numpy (apt-get install python3-numpy)"
-  exit 77
-fi
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
+need_python_module numpy python3-numpy
 cd "$T"
-fails=0
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
 
 "$H" train "$DATA"/ru_*.txt "$DATA"/en_*.txt -o m.htk --vocab-size 4000 \
   --special '<|im_start|>' '<|im_end|>' 2>/dev/null || { echo "FAIL: train"; exit 1; }
@@ -130,5 +123,5 @@ cp a.txt c.txt
 "$H" encode -m m.htk c.txt --format megatron -o rm_out --rm 2>/dev/null && [ ! -e c.txt ] \
   && [ -s rm_out.bin ] && [ -s rm_out.idx ] || fail "--rm with megatron"
 
-if [ $fails -ne 0 ]; then echo "trainer_formats_test: $fails failure(s)"; exit 1; fi
+check_fails trainer_formats_test
 echo "trainer_formats_test: all passed"
