@@ -52,8 +52,7 @@ StatusOr<int> TokenWidth(TrainerFormat format, const Codebook& codebook);
 // count in Finish, so their sink must be seekable.
 class TokenArrayWriter : public TokenSink {
  public:
-  static StatusOr<std::unique_ptr<TokenArrayWriter>> Create(ByteSink* sink,
-                                                            TrainerFormat format,
+  static StatusOr<std::unique_ptr<TokenArrayWriter>> Create(ByteSink* sink, TrainerFormat format,
                                                             const Codebook& codebook);
   Status Add(std::span<const uint32_t> ids, std::string_view original, bool scene_end,
              bool document_end) override;
@@ -88,8 +87,8 @@ class MegatronWriter : public TokenSink {
   ByteSink* idx_;
   bool wide_;  // int32 ids (dtype 4) instead of uint16 (dtype 8)
   uint32_t eod_;
-  uint64_t open_tokens_ = 0;      // tokens of the scene being written
-  std::vector<int32_t> sizes_;    // tokens per sequence
+  uint64_t open_tokens_ = 0;    // tokens of the scene being written
+  std::vector<int32_t> sizes_;  // tokens per sequence
   std::vector<int64_t> doc_idx_{0};
   std::string buf_;
 };
@@ -123,8 +122,8 @@ struct DecodeTotals {
 StatusOr<DecodeTotals> DecodeTokenArray(const Codebook& codebook, TrainerFormat format,
                                         ByteSource* source, ByteSink* sink);
 // Decodes a megatron pair; checks the index against the data file.
-StatusOr<DecodeTotals> DecodeMegatron(const Codebook& codebook, ByteSource* bin,
-                                      ByteSource* idx, ByteSink* sink);
+StatusOr<DecodeTotals> DecodeMegatron(const Codebook& codebook, ByteSource* bin, ByteSource* idx,
+                                      ByteSink* sink);
 // Decodes pua text; line breaks between code points are skipped.
 StatusOr<DecodeTotals> DecodePua(const Codebook& codebook, ByteSource* source, ByteSink* sink);
 

@@ -2,13 +2,13 @@
 
 #include <glob.h>
 #include <openssl/evp.h>
+#include <toml++/toml.h>
 
 #include <algorithm>
 #include <charconv>
 #include <filesystem>
 #include <memory>
 #include <set>
-#include <toml++/toml.h>
 #include <variant>
 
 #include "common/memory.h"
@@ -57,8 +57,7 @@ Status GetStrings(const toml::table& t, std::string_view table, std::string_view
 Status OnlyKeys(const toml::table& t, std::string_view table,
                 std::initializer_list<std::string_view> keys, const std::string& file) {
   for (const auto& [k, v] : t) {
-    HT_CHECK_OR_RETURN(std::find(keys.begin(), keys.end(), k.str()) != keys.end(),
-                       InvalidArgument)
+    HT_CHECK_OR_RETURN(std::find(keys.begin(), keys.end(), k.str()) != keys.end(), InvalidArgument)
         << file << ": " << Where(v) << ": unknown key '" << k.str() << "' in [" << table
         << "] (docs/BUILD.md lists the keys)";
   }
@@ -170,9 +169,15 @@ class JsonReader {
         if (i_ >= s_.size()) return false;
         char e = s_[i_++];
         switch (e) {
-          case 'n': c = '\n'; break;
-          case 't': c = '\t'; break;
-          case 'r': c = '\r'; break;
+          case 'n':
+            c = '\n';
+            break;
+          case 't':
+            c = '\t';
+            break;
+          case 'r':
+            c = '\r';
+            break;
           case 'u': {
             if (i_ + 4 > s_.size()) return false;
             unsigned v = 0;
@@ -182,7 +187,8 @@ class JsonReader {
             c = static_cast<char>(v);
             break;
           }
-          default: c = e;
+          default:
+            c = e;
         }
       }
       *out += c;
@@ -301,7 +307,7 @@ StatusOr<Recipe> LoadRecipe(const std::string& path) {
       }
     }
   }
-  static const std::set<std::string> kFormats = {"hts", "ids", "bin", "npy",
+  static const std::set<std::string> kFormats = {"hts",  "ids",      "bin", "npy",
                                                  "llmc", "megatron", "pua"};
   HT_CHECK_OR_RETURN(kFormats.count(r.format), InvalidArgument)
       << path << ": [output] format '" << r.format
@@ -457,8 +463,10 @@ std::vector<std::string> DiffLocks(const Lock& want, const Lock& got) {
     std::string why;
     for (const std::string& in : it->second->inputs)
       if (changed.count(in)) why += (why.empty() ? "" : ", ") + in;
-    if (!why.empty()) why = "; holds changed input " + why;
-    else if (want.codebook_id != got.codebook_id) why = "; the codebook changed";
+    if (!why.empty())
+      why = "; holds changed input " + why;
+    else if (want.codebook_id != got.codebook_id)
+      why = "; the codebook changed";
     d.push_back("output differs: " + p + " (" + std::to_string(o->tokens) + " → " +
                 std::to_string(it->second->tokens) + " tokens" + why + ")");
   }

@@ -55,8 +55,8 @@ struct InputFile {
 StatusOr<std::vector<std::string>> ExpandInputs(const Recipe& recipe);
 
 struct Shard {
-  std::string name;                 // "shard-00000"
-  std::vector<size_t> inputs;       // indexes into the input list
+  std::string name;            // "shard-00000"
+  std::vector<size_t> inputs;  // indexes into the input list
 };
 
 // Consecutive whole inputs, a new shard once the current one holds
@@ -69,8 +69,8 @@ std::vector<std::string> ShardOutputs(const std::string& shard, const std::strin
 struct LockOutput {
   std::string path;  // relative to the recipe's directory
   std::string sha256;
-  uint64_t tokens = 0;               // ids the encoder produced (eod tokens not counted)
-  std::vector<std::string> inputs;   // input paths it holds
+  uint64_t tokens = 0;              // ids the encoder produced (eod tokens not counted)
+  std::vector<std::string> inputs;  // input paths it holds
 };
 
 struct Lock {

@@ -12,9 +12,8 @@
 #include <spdlog/spdlog.h>
 #include <stdlib.h>
 
-#include <cstdio>
-
 #include <algorithm>
+#include <cstdio>
 #include <filesystem>
 #include <set>
 
@@ -114,7 +113,8 @@ StatusOr<std::string> MakeCodebook(const Recipe& r, const std::vector<InputFile>
   for (const InputFile& f : inputs) shas.push_back(f.sha256);
   std::sort(shas.begin(), shas.end());  // training does not depend on input order
   for (const std::string& s : shas) key += s + "\n";
-  const std::string cached = cache.empty() ? "" : Join(cache, "codebook-" + Sha256Hex(key) + ".htk");
+  const std::string cached =
+      cache.empty() ? "" : Join(cache, "codebook-" + Sha256Hex(key) + ".htk");
   if (!cached.empty() && fs::exists(cached) && Codebook::Load(cached).ok()) {
     spdlog::info("codebook: cached ({})", cached);
     HT_RETURN_IF_ERROR(CopyFile(cached, target));
@@ -161,8 +161,7 @@ std::string ShardCacheEntry(const Recipe& r, const Codebook& cb,
                             const std::vector<InputFile>& inputs, const Shard& shard,
                             const std::string& cache) {
   if (cache.empty()) return "";
-  std::string key = "encode-v1\n" + Hex64(cb.id()) + "\n" + r.format + "\n" +
-                    r.encode_scene + "\n";
+  std::string key = "encode-v1\n" + Hex64(cb.id()) + "\n" + r.format + "\n" + r.encode_scene + "\n";
   for (size_t i : shard.inputs) key += inputs[i].sha256 + "\n";
   return Join(cache, Sha256Hex(key));
 }
@@ -170,22 +169,23 @@ std::string ShardCacheEntry(const Recipe& r, const Codebook& cb,
 // Encodes one shard into out.root, or copies it from the cache (returning
 // true then).
 StatusOr<bool> MakeShard(const Recipe& r, const EncodingModel& m,
-                         const std::vector<InputFile>& inputs, const Shard& shard,
-                         const Place& out, const std::string& cache, int threads) {
+                         const std::vector<InputFile>& inputs, const Shard& shard, const Place& out,
+                         const std::string& cache, int threads) {
   const std::vector<std::string> files = ShardOutputs(shard.name, r.format);
   const std::string entry = ShardCacheEntry(r, m.codebook, inputs, shard, cache);
   if (!entry.empty() && fs::exists(Join(entry, "complete"))) {
-    for (const std::string& f : files) HT_RETURN_IF_ERROR(CopyFile(Join(entry, f), Join(out.root, f)));
+    for (const std::string& f : files)
+      HT_RETURN_IF_ERROR(CopyFile(Join(entry, f), Join(out.root, f)));
     spdlog::info("{}: cached", shard.name);
     return true;
   }
   HT_ASSIGN_OR_RETURN(SceneMode scene, SceneOrDefault(r.encode_scene, m.codebook));
-  const std::string target =
-      Join(out.root, r.format == "megatron" ? shard.name : files[0]);
-  HT_ASSIGN_OR_RETURN(EncodeTarget t,
-                      OpenEncodeTarget(m.codebook, {.format = r.format, .output = target,
-                                                    .to_stdout = false, .force = true,
-                                                    .stream = {}}));
+  const std::string target = Join(out.root, r.format == "megatron" ? shard.name : files[0]);
+  HT_ASSIGN_OR_RETURN(
+      EncodeTarget t,
+      OpenEncodeTarget(
+          m.codebook,
+          {.format = r.format, .output = target, .to_stdout = false, .force = true, .stream = {}}));
   EncodeCounts counts;
   for (size_t i : shard.inputs) {
     HT_ASSIGN_OR_RETURN(FileSource src, FileSource::Open(Join(r.base, inputs[i].path)));
@@ -200,7 +200,8 @@ StatusOr<bool> MakeShard(const Recipe& r, const EncodingModel& m,
   if (!entry.empty()) {
     std::error_code ec;
     fs::create_directories(entry, ec);
-    for (const std::string& f : files) HT_RETURN_IF_ERROR(CopyFile(Join(out.root, f), Join(entry, f)));
+    for (const std::string& f : files)
+      HT_RETURN_IF_ERROR(CopyFile(Join(out.root, f), Join(entry, f)));
     HT_ASSIGN_OR_RETURN(auto mark, Output::Open({Join(entry, "complete"), false, true, false}));
     HT_RETURN_IF_ERROR(mark->Commit());
   }
@@ -228,16 +229,15 @@ Lock NewLock(const Recipe& r) {
   lock.tool_version = HYPERTOK_VERSION;
   lock.codebook_format =
       std::to_string(Codebook::kFormatMajor) + "." + std::to_string(Codebook::kFormatMinor);
-  lock.stream_format = std::to_string(StreamWriter::kFormatMajor) + "." +
-                       std::to_string(StreamWriter::kFormatMinor);
+  lock.stream_format =
+      std::to_string(StreamWriter::kFormatMajor) + "." + std::to_string(StreamWriter::kFormatMinor);
   lock.format = r.format;
   return lock;
 }
 
 // Builds (or, with build=false, only verifies and records) everything into
 // `out`; returns the lock.
-StatusOr<Lock> Build(const Recipe& r, const Place& out, bool use_cache, int threads,
-                     bool build) {
+StatusOr<Lock> Build(const Recipe& r, const Place& out, bool use_cache, int threads, bool build) {
   std::error_code ec;
   fs::create_directories(out.root, ec);
   HT_CHECK_OR_RETURN(!ec, IoError) << out.root << ": cannot create: " << ec.message();
@@ -251,8 +251,8 @@ StatusOr<Lock> Build(const Recipe& r, const Place& out, bool use_cache, int thre
   } else {
     lock.codebook_trained = r.codebook_path.empty();
     lock.codebook_path = lock.codebook_trained ? Join(out.rel, "codebook.htk") : r.codebook_path;
-    codebook_file = lock.codebook_trained ? Join(out.root, "codebook.htk")
-                                          : Join(r.base, r.codebook_path);
+    codebook_file =
+        lock.codebook_trained ? Join(out.root, "codebook.htk") : Join(r.base, r.codebook_path);
   }
   HT_ASSIGN_OR_RETURN(EncodingModel m, LoadEncodingModel(codebook_file));
   lock.codebook_id = Hex64(m.codebook.id());
@@ -311,8 +311,10 @@ Status RunCheck(const Recipe& r, int threads) {
   // And the files on disk must still be what the lock says.
   for (const LockOutput& o : want.outputs) {
     auto sha = Sha256File(Join(r.base, o.path));
-    if (!sha.ok()) diffs.push_back("output on disk unreadable: " + o.path);
-    else if (*sha != o.sha256) diffs.push_back("output on disk differs from the lock: " + o.path);
+    if (!sha.ok())
+      diffs.push_back("output on disk unreadable: " + o.path);
+    else if (*sha != o.sha256)
+      diffs.push_back("output on disk differs from the lock: " + o.path);
   }
   if (want.codebook_trained) {
     auto sha = Sha256File(Join(r.base, want.codebook_path));

@@ -95,14 +95,13 @@ std::string JsonCounts(const ReportCounts& c, const ReportData& d) {
         R"("hypertok_ratio":{:.4f}{}}})",
         refs.empty() ? "" : ",", JsonEscape(d.references[r].first), d.references[r].second, n,
         Ratio(c.bytes, n), Ratio(tokens, n),
-        d.shape ? ",\"compute\":" + JsonCompute(*d.shape, n, c.bytes, d.references[r].second)
-                : "");
+        d.shape ? ",\"compute\":" + JsonCompute(*d.shape, n, c.bytes, d.references[r].second) : "");
   }
   return fmt::format(
       R"("bytes":{},"chars":{},"words":{},"tokens":{},"scenes":{},"bytes_per_token":{:.4f},)"
       R"("tokens_per_word":{:.4f},"stages":[{}]{}{})",
-      c.bytes, c.chars, c.words, tokens, c.scenes, Ratio(c.bytes, tokens), Ratio(tokens, c.words), stages,
-      d.references.empty() ? "" : ",\"references\":[" + refs + "]",
+      c.bytes, c.chars, c.words, tokens, c.scenes, Ratio(c.bytes, tokens), Ratio(tokens, c.words),
+      stages, d.references.empty() ? "" : ",\"references\":[" + refs + "]",
       d.shape ? ",\"compute\":" + JsonCompute(*d.shape, tokens, c.bytes, d.vocab_size) : "");
 }
 
@@ -113,8 +112,8 @@ void PrintTable(const ReportCounts& c, const ReportData& d) {
              "tokens/word", "change");
   uint64_t prev = 0;
   for (const auto& [name, n] : c.stages) {
-    std::string change = prev ? fmt::format("{:+.1f}%", 100.0 * (double(n) / prev - 1))
-                              : std::string("");
+    std::string change =
+        prev ? fmt::format("{:+.1f}%", 100.0 * (double(n) / prev - 1)) : std::string("");
     fmt::print("  {:<22} {:>12} {:>12.3f} {:>12.3f} {:>9}\n", name, n, Ratio(c.bytes, n),
                Ratio(n, c.words), change);
     prev = n;
@@ -123,8 +122,7 @@ void PrintTable(const ReportCounts& c, const ReportData& d) {
   for (size_t r = 0; r < d.references.size(); ++r) {
     const uint64_t n = c.reference_tokens[r];
     fmt::print("  {:<22} {:>12} {:>12.3f} {:>12.3f} {:>9}\n", d.references[r].first, n,
-               Ratio(c.bytes, n), Ratio(n, c.words),
-               fmt::format("×{:.3f}", Ratio(tokens, n)));
+               Ratio(c.bytes, n), Ratio(n, c.words), fmt::format("×{:.3f}", Ratio(tokens, n)));
   }
   if (d.shape) {
     auto line = [&](const std::string& name, uint64_t n, uint64_t vocab) {
@@ -132,8 +130,8 @@ void PrintTable(const ReportCounts& c, const ReportData& d) {
       fmt::print("  {:<22} {:>12.4g} {:>12.4g} {:>12.4g} {:>12.0f}\n", name, e.forward_flops,
                  e.attention_flops, e.kv_bytes, e.text_bytes_per_window);
     };
-    fmt::print("  {:<22} {:>12} {:>12} {:>12} {:>12}\n", "model " + d.shape->name,
-               "fwd FLOPs", "attn FLOPs", "KV bytes", "bytes/window");
+    fmt::print("  {:<22} {:>12} {:>12} {:>12} {:>12}\n", "model " + d.shape->name, "fwd FLOPs",
+               "attn FLOPs", "KV bytes", "bytes/window");
     line("hypertok", tokens, d.vocab_size);
     for (size_t r = 0; r < d.references.size(); ++r)
       line(d.references[r].first, c.reference_tokens[r], d.references[r].second);

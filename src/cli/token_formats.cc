@@ -105,8 +105,7 @@ StatusOr<EncodeTarget> OpenEncodeTarget(const Codebook& codebook, const EncodeTa
                      InvalidArgument)
       << "--format " << format
       << " writes its token count into the header at the end: it needs a file output (-o)";
-  HT_ASSIGN_OR_RETURN(auto out,
-                      Output::Open({spec.output, spec.to_stdout, spec.force, binary}));
+  HT_ASSIGN_OR_RETURN(auto out, Output::Open({spec.output, spec.to_stdout, spec.force, binary}));
   ByteSink* sink = out->sink();
   t.outputs.push_back(std::move(out));
   if (format == "hts") {

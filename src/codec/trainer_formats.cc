@@ -67,8 +67,8 @@ std::string LlmcHeader(uint64_t count) {
 // Decodes ids of `width` bytes from `source` (after any header), skipping
 // eod, into `sink`. `offset` is where the ids start in the file (for error
 // positions). Checks that the body holds whole ids.
-StatusOr<DecodeTotals> DecodeIds(const Codebook& codebook, int width, uint32_t eod,
-                                 uint64_t offset, ByteSource* source, ByteSink* sink,
+StatusOr<DecodeTotals> DecodeIds(const Codebook& codebook, int width, uint32_t eod, uint64_t offset,
+                                 ByteSource* source, ByteSink* sink,
                                  std::optional<uint64_t> expected_tokens) {
   Decoder decoder(codebook);
   DecodeTotals totals;
@@ -84,8 +84,8 @@ StatusOr<DecodeTotals> DecodeIds(const Codebook& codebook, int width, uint32_t e
     for (size_t i = 0; i < whole; i += width) {
       const auto id = static_cast<uint32_t>(GetLE(buf.data() + i, width));
       HT_CHECK_OR_RETURN(id < codebook.size(), DataLoss)
-          << source->name() << ": offset " << offset + totals.tokens * width + i
-          << ": id " << id << " is outside the vocabulary (" << codebook.size() << " entries)";
+          << source->name() << ": offset " << offset + totals.tokens * width + i << ": id " << id
+          << " is outside the vocabulary (" << codebook.size() << " entries)";
       if (id != eod) ids.push_back(id);
     }
     totals.tokens += whole / width;
@@ -104,8 +104,8 @@ StatusOr<DecodeTotals> DecodeIds(const Codebook& codebook, int width, uint32_t e
   }
   if (expected_tokens) {
     HT_CHECK_OR_RETURN(totals.tokens == *expected_tokens, DataLoss)
-        << source->name() << ": the header counts " << *expected_tokens << " tokens, the file holds "
-        << totals.tokens;
+        << source->name() << ": the header counts " << *expected_tokens
+        << " tokens, the file holds " << totals.tokens;
   }
   return totals;
 }
@@ -130,11 +130,16 @@ std::optional<TrainerFormat> ParseTrainerFormat(std::string_view name) {
 
 std::string_view TrainerFormatName(TrainerFormat format) {
   switch (format) {
-    case TrainerFormat::kBin: return "bin";
-    case TrainerFormat::kNpy: return "npy";
-    case TrainerFormat::kLlmc: return "llmc";
-    case TrainerFormat::kMegatron: return "megatron";
-    case TrainerFormat::kPua: return "pua";
+    case TrainerFormat::kBin:
+      return "bin";
+    case TrainerFormat::kNpy:
+      return "npy";
+    case TrainerFormat::kLlmc:
+      return "llmc";
+    case TrainerFormat::kMegatron:
+      return "megatron";
+    case TrainerFormat::kPua:
+      return "pua";
   }
   return "?";
 }
@@ -225,7 +230,8 @@ StatusOr<DecodeTotals> DecodeTokenArray(const Codebook& codebook, TrainerFormat 
         << source->name() << ": npy header does not describe a 1-D array of <u" << width
         << " (what this codebook's ids need)";
     const size_t at = dict.find("'shape': (");
-    HT_CHECK_OR_RETURN(at != std::string::npos, DataLoss) << source->name() << ": npy header has no shape";
+    HT_CHECK_OR_RETURN(at != std::string::npos, DataLoss)
+        << source->name() << ": npy header has no shape";
     uint64_t n = 0;
     size_t i = at + 10, digits = 0;
     while (i < dict.size() && dict[i] >= '0' && dict[i] <= '9' && digits < 19)
@@ -298,8 +304,8 @@ Status MegatronWriter::Finish() {
   return idx_->Write(body);
 }
 
-StatusOr<DecodeTotals> DecodeMegatron(const Codebook& codebook, ByteSource* bin,
-                                      ByteSource* idx, ByteSink* sink) {
+StatusOr<DecodeTotals> DecodeMegatron(const Codebook& codebook, ByteSource* bin, ByteSource* idx,
+                                      ByteSink* sink) {
   HT_ASSIGN_OR_RETURN(uint32_t eod, NeedEod(codebook, TrainerFormat::kMegatron));
   char h[34];
   HT_RETURN_IF_ERROR(ReadExactly(idx, h, sizeof h, "Megatron index header"));
@@ -343,9 +349,7 @@ StatusOr<DecodeTotals> DecodeMegatron(const Codebook& codebook, ByteSource* bin,
 
 // --- pua
 
-uint32_t PuaCodePoint(uint32_t id) {
-  return id < 65534 ? 0xF0000 + id : 0x100000 + (id - 65534);
-}
+uint32_t PuaCodePoint(uint32_t id) { return id < 65534 ? 0xF0000 + id : 0x100000 + (id - 65534); }
 
 std::optional<uint32_t> PuaId(uint32_t cp) {
   if (cp >= 0xF0000 && cp <= 0xFFFFD) return cp - 0xF0000;

@@ -79,7 +79,8 @@ StatusOr<SentencePieceExport> ExportSentencePiece(const Codebook& cb) {
       ++result.renamed;
       msg = PieceMessage("<hypertok-duplicate-" + std::to_string(id) + ">", 0, kUnused);
     } else {
-      msg = PieceMessage(p.bytes, kPieceScore, p.kind == PieceKind::kSpecial ? kUserDefined : kNormal);
+      msg = PieceMessage(p.bytes, kPieceScore,
+                         p.kind == PieceKind::kSpecial ? kUserDefined : kNormal);
     }
     Bytes(1, msg, &model);
   }
@@ -87,17 +88,17 @@ StatusOr<SentencePieceExport> ExportSentencePiece(const Codebook& cb) {
   Bytes(1, PieceMessage("<unk>", 0, kUnknown), &model);
 
   std::string trainer;
-  Int(3, 1, &trainer);  // model_type = UNIGRAM
-  Int(4, unk_id + 1, &trainer);  // vocab_size
-  Bool(35, true, &trainer);      // byte_fallback
-  Int(40, unk_id, &trainer);     // unk_id
-  Int(41, -1, &trainer);         // bos_id: none
-  Int(42, -1, &trainer);         // eos_id: none
-  Int(43, -1, &trainer);         // pad_id: none
-  Bool(21, false, &trainer);     // split_by_unicode_script
-  Bool(22, false, &trainer);     // split_by_whitespace
-  Bool(23, false, &trainer);     // split_by_number
-  Bool(26, true, &trainer);      // allow_whitespace_only_pieces
+  Int(3, 1, &trainer);                    // model_type = UNIGRAM
+  Int(4, unk_id + 1, &trainer);           // vocab_size
+  Bool(35, true, &trainer);               // byte_fallback
+  Int(40, unk_id, &trainer);              // unk_id
+  Int(41, -1, &trainer);                  // bos_id: none
+  Int(42, -1, &trainer);                  // eos_id: none
+  Int(43, -1, &trainer);                  // pad_id: none
+  Bool(21, false, &trainer);              // split_by_unicode_script
+  Bool(22, false, &trainer);              // split_by_whitespace
+  Bool(23, false, &trainer);              // split_by_number
+  Bool(26, true, &trainer);               // allow_whitespace_only_pieces
   Bytes(2, "hypertok-export", &trainer);  // model_prefix
   Bytes(2, trainer, &model);
 

@@ -28,8 +28,8 @@
 namespace hypertok {
 
 struct SentencePieceExport {
-  std::string model;           // the .model file's bytes
-  uint64_t renamed = 0;        // pieces whose spelling another id already had (UNUSED)
+  std::string model;     // the .model file's bytes
+  uint64_t renamed = 0;  // pieces whose spelling another id already had (UNUSED)
 };
 
 StatusOr<SentencePieceExport> ExportSentencePiece(const Codebook& codebook);

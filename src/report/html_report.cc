@@ -12,11 +12,20 @@ std::string Esc(std::string_view s) {
   std::string out;
   for (char c : s) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -56,10 +65,10 @@ std::string BarChart(const std::vector<Bar>& bars, const std::string& title) {
   const int h = top + row * static_cast<int>(bars.size()) + 10;
   double max = 0;
   for (const Bar& b : bars) max = std::max(max, b.value);
-  std::string s = fmt::format(
-      R"(<svg class="chart" role="img" width="{}" height="{}" viewBox="0 0 {} {}">)"
-      R"(<title>{}</title><text x="0" y="18" class="t">{}</text>)",
-      label_w + bar_w + 160, h, label_w + bar_w + 160, h, Esc(title), Esc(title));
+  std::string s =
+      fmt::format(R"(<svg class="chart" role="img" width="{}" height="{}" viewBox="0 0 {} {}">)"
+                  R"(<title>{}</title><text x="0" y="18" class="t">{}</text>)",
+                  label_w + bar_w + 160, h, label_w + bar_w + 160, h, Esc(title), Esc(title));
   for (size_t i = 0; i < bars.size(); ++i) {
     const Bar& b = bars[i];
     const int y = top + row * static_cast<int>(i);
@@ -86,10 +95,10 @@ std::string GroupedChart(const std::vector<std::string>& groups,
   double max = 0;
   for (const auto& g : values)
     for (double v : g) max = std::max(max, v);
-  std::string s = fmt::format(
-      R"(<svg class="chart" role="img" width="{}" height="{}" viewBox="0 0 {} {}">)"
-      R"(<title>{}</title><text x="0" y="18" class="t">{}</text>)",
-      label_w + bar_w + 90, h, label_w + bar_w + 90, h, Esc(title), Esc(title));
+  std::string s =
+      fmt::format(R"(<svg class="chart" role="img" width="{}" height="{}" viewBox="0 0 {} {}">)"
+                  R"(<title>{}</title><text x="0" y="18" class="t">{}</text>)",
+                  label_w + bar_w + 90, h, label_w + bar_w + 90, h, Esc(title), Esc(title));
   for (size_t g = 0; g < groups.size(); ++g) {
     const int y0 = top + group_h * static_cast<int>(g);
     std::string name = groups[g];
@@ -103,8 +112,8 @@ std::string GroupedChart(const std::vector<std::string>& groups,
       s += fmt::format(
           R"(<rect x="{}" y="{}" width="{:.1f}" height="{}" fill="{}"><title>{} · {}: {:.3f}</title></rect>)"
           R"(<text x="{:.1f}" y="{}" class="s">{:.2f}</text>)",
-          label_w, y, std::max(w, 1.0), bar_h - 2, kColors[k % 8], Esc(groups[g]),
-          Esc(series[k]), v, label_w + w + 4, y + bar_h - 3, v);
+          label_w, y, std::max(w, 1.0), bar_h - 2, kColors[k % 8], Esc(groups[g]), Esc(series[k]),
+          v, label_w + w + 4, y + bar_h - 3, v);
     }
   }
   const int ly = top + group_h * static_cast<int>(groups.size()) + 4;
@@ -148,7 +157,8 @@ th{background:#f6f6f6}td:first-child,th:first-child{text-align:left}
   h += "<h2>Tokens</h2>\n<table><tr><th>tokenizer</th><th>vocabulary</th><th>tokens</th>"
        "<th>bytes/token</th><th>tokens/word</th><th>hypertok ÷ this</th></tr>\n";
   h += fmt::format(
-      "<tr><td>hypertok</td><td>{}</td><td>{}</td><td>{:.3f}</td><td>{:.3f}</td><td>1.000</td></tr>\n",
+      "<tr><td>hypertok</td><td>{}</td><td>{}</td><td>{:.3f}</td><td>{:.3f}</td><td>1.000</td></"
+      "tr>\n",
       Num(d.vocab_size), Num(final_tokens), Per(t.bytes, final_tokens), Per(final_tokens, t.words));
   for (size_t r = 0; r < d.references.size(); ++r) {
     const uint64_t n = t.reference_tokens[r];
@@ -170,8 +180,8 @@ th{background:#f6f6f6}td:first-child,th:first-child{text-align:left}
     std::string text = fmt::format("{} ({:.2f} B/tok)", Num(n), Per(t.bytes, n));
     if (prev) text += fmt::format(" {:+.1f}%", 100.0 * (double(n) / double(prev) - 1));
     prev = n;
-    bars.push_back({"tokens: " + name, double(n), text,
-                    i + 1 == t.stages.size() ? "#4c78a8" : "#9ecae9"});
+    bars.push_back(
+        {"tokens: " + name, double(n), text, i + 1 == t.stages.size() ? "#4c78a8" : "#9ecae9"});
   }
   h += "<h2>Stage waterfall</h2>\n<p class=\"note\">Tokens of the whole text as each stage "
        "of the pipeline is added (the codebook restricted to the pieces of the stages so "

@@ -22,7 +22,7 @@ struct ReportCounts {
   uint64_t words = 0;
   uint64_t scenes = 0;
   std::vector<std::pair<std::string, uint64_t>> stages;  // stage name → tokens; last = final
-  std::vector<uint64_t> reference_tokens;  // one per ReportData::references
+  std::vector<uint64_t> reference_tokens;                // one per ReportData::references
 };
 
 struct ReportData {

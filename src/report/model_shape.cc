@@ -42,12 +42,12 @@ StatusOr<ModelShape> ParseModelShape(const std::string& spec) {
     if (eq == std::string::npos) {
       auto it = Presets().find(item);
       HT_CHECK_OR_RETURN(first && it != Presets().end(), InvalidArgument)
-          << "--model-shape: '" << item << "' is not a preset or key=value (presets: "
-          << [] {
-               std::string s;
-               for (const auto& n : ModelShapePresets()) s += (s.empty() ? "" : ", ") + n;
-               return s;
-             }()
+          << "--model-shape: '" << item << "' is not a preset or key=value (presets: " <<
+          [] {
+            std::string s;
+            for (const auto& n : ModelShapePresets()) s += (s.empty() ? "" : ", ") + n;
+            return s;
+          }()
           << ")";
       shape = it->second;
       first = false;
@@ -61,14 +61,22 @@ StatusOr<ModelShape> ParseModelShape(const std::string& spec) {
     HT_CHECK_OR_RETURN(ec == std::errc() && p == value.data() + value.size() && !value.empty(),
                        InvalidArgument)
         << "--model-shape: " << key << "=" << value << " is not a whole number";
-    if (key == "layers") shape.layers = v;
-    else if (key == "d_model") shape.d_model = v;
-    else if (key == "heads") shape.heads = v;
-    else if (key == "kv_heads") shape.kv_heads = v;
-    else if (key == "context") shape.context = v;
-    else if (key == "d_ff") shape.d_ff = v;
-    else if (key == "gated") shape.gated = v != 0;
-    else if (key == "value_bytes") shape.value_bytes = v;
+    if (key == "layers")
+      shape.layers = v;
+    else if (key == "d_model")
+      shape.d_model = v;
+    else if (key == "heads")
+      shape.heads = v;
+    else if (key == "kv_heads")
+      shape.kv_heads = v;
+    else if (key == "context")
+      shape.context = v;
+    else if (key == "d_ff")
+      shape.d_ff = v;
+    else if (key == "gated")
+      shape.gated = v != 0;
+    else if (key == "value_bytes")
+      shape.value_bytes = v;
     else
       return InvalidArgumentError("--model-shape: unknown key '" + key +
                                   "' (layers, d_model, heads, kv_heads, context, d_ff, gated, "
@@ -82,9 +90,9 @@ StatusOr<ModelShape> ParseModelShape(const std::string& spec) {
   HT_CHECK_OR_RETURN(shape.d_model % shape.heads == 0 && shape.heads % shape.kv_heads == 0,
                      InvalidArgument)
       << "--model-shape: d_model must divide by heads, and heads by kv_heads";
-  HT_CHECK_OR_RETURN(shape.layers <= 1000 && shape.d_model <= (1u << 20) &&
-                         shape.context <= (uint64_t{1} << 32),
-                     InvalidArgument)
+  HT_CHECK_OR_RETURN(
+      shape.layers <= 1000 && shape.d_model <= (1u << 20) && shape.context <= (uint64_t{1} << 32),
+      InvalidArgument)
       << "--model-shape: implausibly large";
   if (shape.d_ff == 0) shape.d_ff = 4 * shape.d_model;
   return shape;
@@ -100,8 +108,8 @@ ComputeEstimate EstimateCompute(const ModelShape& m, uint64_t tokens, uint64_t b
   const double layers = static_cast<double>(m.layers);
   // Weights one token passes through: Q and O (d×d each), K and V (d×kv_width
   // each), the MLP (2 or 3 matrices of d×d_ff); then the unembedding d×vocab.
-  const double per_layer = 2 * d * d + 2 * d * kv_width +
-                           (m.gated ? 3.0 : 2.0) * d * static_cast<double>(m.d_ff);
+  const double per_layer =
+      2 * d * d + 2 * d * kv_width + (m.gated ? 3.0 : 2.0) * d * static_cast<double>(m.d_ff);
   e.linear_flops = 2.0 * static_cast<double>(tokens) *
                    (layers * per_layer + d * static_cast<double>(vocab_size));
   // Causal attention over n tokens: position i attends to i positions, 2·d
@@ -115,10 +123,9 @@ ComputeEstimate EstimateCompute(const ModelShape& m, uint64_t tokens, uint64_t b
   e.forward_flops = e.linear_flops + e.attention_flops;
   e.kv_bytes_per_token = 2.0 * layers * kv_width * static_cast<double>(m.value_bytes);
   e.kv_bytes = e.kv_bytes_per_token * static_cast<double>(tokens);
-  e.text_bytes_per_window =
-      tokens ? static_cast<double>(bytes) / static_cast<double>(tokens) *
-                   static_cast<double>(m.context)
-             : 0;
+  e.text_bytes_per_window = tokens ? static_cast<double>(bytes) / static_cast<double>(tokens) *
+                                         static_cast<double>(m.context)
+                                   : 0;
   return e;
 }
 

@@ -20,8 +20,8 @@ struct ModelShape {
   uint64_t heads = 32;
   uint64_t kv_heads = 8;
   uint64_t context = 4096;
-  uint64_t d_ff = 0;        // 0 = 4 × d_model
-  bool gated = true;        // SwiGLU-style MLP (3 matrices) or a plain one (2)
+  uint64_t d_ff = 0;         // 0 = 4 × d_model
+  bool gated = true;         // SwiGLU-style MLP (3 matrices) or a plain one (2)
   uint64_t value_bytes = 2;  // bytes per cached K or V value (2 = fp16/bf16)
 };
 
@@ -33,12 +33,12 @@ std::vector<std::string> ModelShapePresets();
 
 struct ComputeEstimate {
   uint64_t tokens = 0;
-  uint64_t windows = 0;            // context-length windows the tokens fill
-  double linear_flops = 0;         // weights and unembedding (vocab-dependent)
-  double attention_flops = 0;      // scores and weighted sums, causal, in windows
-  double forward_flops = 0;        // linear + attention
+  uint64_t windows = 0;        // context-length windows the tokens fill
+  double linear_flops = 0;     // weights and unembedding (vocab-dependent)
+  double attention_flops = 0;  // scores and weighted sums, causal, in windows
+  double forward_flops = 0;    // linear + attention
   double kv_bytes_per_token = 0;
-  double kv_bytes = 0;             // KV cache holding every token once
+  double kv_bytes = 0;               // KV cache holding every token once
   double text_bytes_per_window = 0;  // how much text one context window sees
 };
 

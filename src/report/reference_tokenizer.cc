@@ -85,8 +85,10 @@ void AppendSanitized(std::string_view in, std::string* out) {
     // Length of the maximal subpart: the lead byte and the continuation
     // bytes that could still have made a valid sequence.
     const auto b0 = static_cast<uint8_t>(in[i]);
-    size_t need = b0 >= 0xC2 && b0 <= 0xDF ? 2 : b0 >= 0xE0 && b0 <= 0xEF ? 3
-                : b0 >= 0xF0 && b0 <= 0xF4 ? 4 : 1;
+    size_t need = b0 >= 0xC2 && b0 <= 0xDF   ? 2
+                  : b0 >= 0xE0 && b0 <= 0xEF ? 3
+                  : b0 >= 0xF0 && b0 <= 0xF4 ? 4
+                                             : 1;
     size_t len = 1;
     for (; len < need && i + len < in.size(); ++len) {
       const auto b = static_cast<uint8_t>(in[i + len]);
@@ -204,8 +206,8 @@ class TiktokenCounter : public TokenCounter {
     const auto* subject = reinterpret_cast<PCRE2_SPTR>(text_.data());
     size_t pos = 0;
     while (pos < text_.size()) {
-      int rc = pcre2_match(tk_->code(), subject, text_.size(), pos, PCRE2_NO_UTF_CHECK, match_,
-                           nullptr);
+      int rc =
+          pcre2_match(tk_->code(), subject, text_.size(), pos, PCRE2_NO_UTF_CHECK, match_, nullptr);
       if (rc < 0) break;  // nothing more matches (cannot happen: the patterns cover all)
       const PCRE2_SIZE* ov = pcre2_get_ovector_pointer(match_);
       const size_t s = ov[0], e = ov[1];
@@ -244,8 +246,7 @@ std::unique_ptr<TokenCounter> Tiktoken::NewCounter() const {
   return std::make_unique<TiktokenCounter>(this);
 }
 
-StatusOr<std::unique_ptr<Tiktoken>> Tiktoken::Load(const std::string& path,
-                                                   std::string_view file) {
+StatusOr<std::unique_ptr<Tiktoken>> Tiktoken::Load(const std::string& path, std::string_view file) {
   auto tk = std::make_unique<Tiktoken>();
   size_t line_no = 0;
   while (!file.empty()) {
@@ -261,7 +262,8 @@ StatusOr<std::unique_ptr<Tiktoken>> Tiktoken::Load(const std::string& path,
       ok = line[i] >= '0' && line[i] <= '9';
       rank = rank * 10 + static_cast<uint64_t>(line[i] - '0');
     }
-    auto token = ok ? DecodeBase64(line.substr(0, sp)) : StatusOr<std::string>(InvalidArgumentError(""));
+    auto token =
+        ok ? DecodeBase64(line.substr(0, sp)) : StatusOr<std::string>(InvalidArgumentError(""));
     HT_CHECK_OR_RETURN(token.ok() && !token->empty(), DataLoss)
         << path << ": line " << line_no << ": not \"base64(token) rank\"";
     HT_CHECK_OR_RETURN(tk->ranks_.emplace(std::move(token).value(), rank).second, DataLoss)
@@ -286,9 +288,9 @@ StatusOr<std::unique_ptr<Tiktoken>> Tiktoken::Load(const std::string& path,
     tk->name_ = base.substr(0, base.find('.'));
   } else {
     return DataLossError(path + ": cannot tell which split pattern goes with these " +
-                                std::to_string(tk->ranks_.size()) +
-                                " ranks (name the file after its encoding: cl100k_base, "
-                                "o200k_base, p50k_base, r50k_base)");
+                         std::to_string(tk->ranks_.size()) +
+                         " ranks (name the file after its encoding: cl100k_base, "
+                         "o200k_base, p50k_base, r50k_base)");
   }
   const std::string expanded = ExpandPattern(pattern);
   int err = 0;
@@ -372,9 +374,9 @@ bool LooksLikeRankFile(std::string_view file) {
     return false;
   for (size_t i = 0; i < line.size(); ++i) {
     const char c = line[i];
-    const bool ok = i < sp ? (std::isalnum(static_cast<unsigned char>(c)) || c == '+' ||
-                              c == '/' || c == '=')
-                           : i == sp || (c >= '0' && c <= '9');
+    const bool ok =
+        i < sp ? (std::isalnum(static_cast<unsigned char>(c)) || c == '+' || c == '/' || c == '=')
+               : i == sp || (c >= '0' && c <= '9');
     if (!ok) return false;
   }
   return true;

@@ -12,8 +12,8 @@ namespace {
 namespace fs = std::filesystem;
 
 TEST(RecipeTest, ShardsTakeWholeFilesInOrder) {
-  std::vector<InputFile> in = {{"a", 50, ""}, {"b", 60, ""}, {"c", 10, ""}, {"d", 500, ""},
-                               {"e", 1, ""}};
+  std::vector<InputFile> in = {
+      {"a", 50, ""}, {"b", 60, ""}, {"c", 10, ""}, {"d", 500, ""}, {"e", 1, ""}};
   auto shards = PlanShards(in, 100);
   ASSERT_EQ(shards.size(), 3u);
   EXPECT_EQ(shards[0].name, "shard-00000");
@@ -35,7 +35,8 @@ Lock SampleLock() {
   l.codebook_id = "00ff";
   l.codebook_sha256 = std::string(64, 'a');
   l.codebook_trained = true;
-  l.inputs = {{"books/a \"q\".txt", 10, std::string(64, '1')}, {"books/b.txt", 20, std::string(64, '2')}};
+  l.inputs = {{"books/a \"q\".txt", 10, std::string(64, '1')},
+              {"books/b.txt", 20, std::string(64, '2')}};
   l.outputs = {{"out/shard-00000.bin", std::string(64, '3'), 7, {"books/a \"q\".txt"}},
                {"out/shard-00001.bin", std::string(64, '4'), 9, {"books/b.txt"}}};
   return l;
@@ -72,7 +73,8 @@ TEST(RecipeTest, DiffNamesChangedInputsAndTheOutputsHoldingThem) {
 }
 
 TEST(RecipeTest, ParsesKeysAndRejectsUnknownOnes) {
-  const fs::path dir = fs::temp_directory_path() / ("hypertok-recipe-" + std::to_string(::getpid()));
+  const fs::path dir =
+      fs::temp_directory_path() / ("hypertok-recipe-" + std::to_string(::getpid()));
   fs::create_directories(dir / "books");
   std::ofstream(dir / "books" / "b.txt") << "b";
   std::ofstream(dir / "books" / "a.txt") << "a";

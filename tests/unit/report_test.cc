@@ -25,7 +25,8 @@ TEST(ModelShapeTest, PresetsOverridesAndErrors) {
 }
 
 TEST(ModelShapeTest, EstimatesFollowTheDocumentedFormulas) {
-  ModelShape m = *ParseModelShape("layers=2,d_model=8,heads=2,kv_heads=1,context=4,d_ff=16,gated=0");
+  ModelShape m =
+      *ParseModelShape("layers=2,d_model=8,heads=2,kv_heads=1,context=4,d_ff=16,gated=0");
   // 10 tokens: windows of 4, 4, 2.
   ComputeEstimate e = EstimateCompute(m, 10, 40, 100);
   EXPECT_EQ(e.windows, 3u);
@@ -49,15 +50,16 @@ TEST(HtmlReportTest, SelfContainedWithEveryPart) {
   d.codebook_id = "0123456789abcdef";
   d.vocab_size = 32000;
   d.references = {{"cl100k_base", 100256}};
-  ReportCounts a{"a <b>.txt", 1000, 900, 150, 3, {{"bytes+words", 400}, {"hypertokens", 200}}, {300}};
+  ReportCounts a{"a <b>.txt", 1000, 900, 150, 3, {{"bytes+words", 400}, {"hypertokens", 200}},
+                 {300}};
   ReportCounts b{"b.txt", 500, 500, 80, 2, {{"bytes+words", 200}, {"hypertokens", 100}}, {90}};
   d.inputs = {a, b};
   d.total = {"total", 1500, 1400, 230, 5, {{"bytes+words", 600}, {"hypertokens", 300}}, {390}};
   d.shape = *ParseModelShape("gpt2");
   const std::string html = RenderHtmlReport(d);
   for (const char* part : {"<!DOCTYPE html>", "Stage waterfall", "Against reference tokenizers",
-                           "Bytes per token, per input", "What it means for a model",
-                           "cl100k_base", "a &lt;b&gt;.txt", "</html>"}) {
+                           "Bytes per token, per input", "What it means for a model", "cl100k_base",
+                           "a &lt;b&gt;.txt", "</html>"}) {
     EXPECT_NE(html.find(part), std::string::npos) << part;
   }
   EXPECT_EQ(html.find("a <b>.txt"), std::string::npos);  // names are escaped

@@ -16,8 +16,7 @@ Codebook SmallCodebook(size_t extra_normal = 0) {
   pieces.push_back({"ab", PieceKind::kNormal});
   for (size_t i = 0; i < extra_normal; ++i)
     pieces.push_back({"x" + std::to_string(i), PieceKind::kNormal});
-  auto cb = Codebook::Create(std::move(pieces), SceneMode::kParagraph,
-                             {{"eod", "<|endoftext|>"}});
+  auto cb = Codebook::Create(std::move(pieces), SceneMode::kParagraph, {{"eod", "<|endoftext|>"}});
   EXPECT_TRUE(cb.ok()) << cb.status().ToString();
   return std::move(cb).value();
 }
@@ -59,8 +58,8 @@ TEST(TrainerFormatsTest, EveryFormatRoundTripsWithEodAfterEachScene) {
   const std::vector<std::string> scenes = {"abab\n\n", std::string("x\0\xFF", 3), "ab"};
   std::string all;
   for (const auto& s : scenes) all += s;
-  for (auto f : {TrainerFormat::kBin, TrainerFormat::kNpy, TrainerFormat::kLlmc,
-                 TrainerFormat::kPua}) {
+  for (auto f :
+       {TrainerFormat::kBin, TrainerFormat::kNpy, TrainerFormat::kLlmc, TrainerFormat::kPua}) {
     const std::string data = Write(cb, f, scenes);
     EXPECT_EQ(Decode(cb, f, data), all) << TrainerFormatName(f);
   }
@@ -139,9 +138,8 @@ TEST(TrainerFormatsTest, CodebookWithoutEodIsRefused) {
   EXPECT_EQ(TokenArrayWriter::Create(&sink, TrainerFormat::kBin, *cb).status().code(),
             StatusCode::kFailedPrecondition);
   // Metadata naming a token that is not there is a broken codebook.
-  EXPECT_FALSE(Codebook::Create(Codebook::BytePieces(), SceneMode::kParagraph,
-                                {{"eod", "<none>"}})
-                   .ok());
+  EXPECT_FALSE(
+      Codebook::Create(Codebook::BytePieces(), SceneMode::kParagraph, {{"eod", "<none>"}}).ok());
 }
 
 }  // namespace
