@@ -11,7 +11,7 @@ packages=(
   python3-numpy python3-sentencepiece python3-distributed
 )
 # Test-only: headless Chromium renders the HTML report (tests/interop/html_report_test.sh).
-[ "${HYPERTOK_NO_CHROMIUM:-}" = 1 ] || packages+=(chromium)
+[ "${HYPERTOK_NO_CHROMIUM:-}" = 1 ] || packages+=(chromium fonts-liberation)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
