@@ -199,7 +199,11 @@ class JsonReader {
   size_t i_ = 0;
 };
 
-std::string JsonString(std::string_view s) {
+std::string Short(const std::string& sha) { return sha.substr(0, 12); }
+
+}  // namespace
+
+std::string JsonQuote(std::string_view s) {
   std::string out = "\"";
   for (char c : s) {
     const auto u = static_cast<unsigned char>(c);
@@ -216,10 +220,6 @@ std::string JsonString(std::string_view s) {
   }
   return out + "\"";
 }
-
-std::string Short(const std::string& sha) { return sha.substr(0, 12); }
-
-}  // namespace
 
 std::vector<std::string> Recipe::TrainArgs() const {
   std::vector<std::string> a = {"--vocab-size", std::to_string(vocab_size), "--max-bond-words",
@@ -366,26 +366,26 @@ std::vector<std::string> ShardOutputs(const std::string& shard, const std::strin
 
 std::string LockToJson(const Lock& l) {
   std::string j = "{\n";
-  j += "  \"hypertok\": " + JsonString(l.tool_version) + ",\n";
-  j += "  \"codebook_format\": " + JsonString(l.codebook_format) + ",\n";
-  j += "  \"stream_format\": " + JsonString(l.stream_format) + ",\n";
-  j += "  \"format\": " + JsonString(l.format) + ",\n";
-  j += "  \"codebook\": {\"path\": " + JsonString(l.codebook_path) +
-       ", \"id\": " + JsonString(l.codebook_id) + ", \"sha256\": " + JsonString(l.codebook_sha256) +
+  j += "  \"hypertok\": " + JsonQuote(l.tool_version) + ",\n";
+  j += "  \"codebook_format\": " + JsonQuote(l.codebook_format) + ",\n";
+  j += "  \"stream_format\": " + JsonQuote(l.stream_format) + ",\n";
+  j += "  \"format\": " + JsonQuote(l.format) + ",\n";
+  j += "  \"codebook\": {\"path\": " + JsonQuote(l.codebook_path) +
+       ", \"id\": " + JsonQuote(l.codebook_id) + ", \"sha256\": " + JsonQuote(l.codebook_sha256) +
        ", \"trained\": " + (l.codebook_trained ? "true" : "false") + "},\n";
   j += "  \"inputs\": [";
   for (size_t i = 0; i < l.inputs.size(); ++i) {
     const InputFile& f = l.inputs[i];
-    j += std::string(i ? "," : "") + "\n    {\"path\": " + JsonString(f.path) +
-         ", \"bytes\": " + std::to_string(f.bytes) + ", \"sha256\": " + JsonString(f.sha256) + "}";
+    j += std::string(i ? "," : "") + "\n    {\"path\": " + JsonQuote(f.path) +
+         ", \"bytes\": " + std::to_string(f.bytes) + ", \"sha256\": " + JsonQuote(f.sha256) + "}";
   }
   j += "\n  ],\n  \"outputs\": [";
   for (size_t i = 0; i < l.outputs.size(); ++i) {
     const LockOutput& o = l.outputs[i];
     std::string ins;
-    for (const std::string& p : o.inputs) ins += (ins.empty() ? "" : ", ") + JsonString(p);
-    j += std::string(i ? "," : "") + "\n    {\"path\": " + JsonString(o.path) +
-         ", \"sha256\": " + JsonString(o.sha256) + ", \"tokens\": " + std::to_string(o.tokens) +
+    for (const std::string& p : o.inputs) ins += (ins.empty() ? "" : ", ") + JsonQuote(p);
+    j += std::string(i ? "," : "") + "\n    {\"path\": " + JsonQuote(o.path) +
+         ", \"sha256\": " + JsonQuote(o.sha256) + ", \"tokens\": " + std::to_string(o.tokens) +
          ", \"inputs\": [" + ins + "]}";
   }
   j += "\n  ]\n}\n";

@@ -94,6 +94,10 @@ StatusOr<Lock> ParseLock(const std::string& json, const std::string& name);
 // each ("input changed: …", "output differs: …"); empty when they agree.
 std::vector<std::string> DiffLocks(const Lock& expected, const Lock& actual);
 
+// `s` as a JSON string literal, bytes kept as they are (paths need not be
+// UTF-8); what lock files and `build --plan` write.
+std::string JsonQuote(std::string_view s);
+
 // SHA-256 of a file / of bytes, lower-case hex.
 StatusOr<std::string> Sha256File(const std::string& path, uint64_t* bytes = nullptr);
 std::string Sha256Hex(std::string_view data);

@@ -342,7 +342,7 @@ Status PrintPlan(const Recipe& r) {
     HT_CHECK_OR_RETURN(!ec, IoError) << Join(r.base, p) << ": " << ec.message();
     inputs.push_back({p, size, ""});
   }
-  auto q = [](const std::string& s) { return "\"" + JsonEscape(s) + "\""; };
+  const auto& q = JsonQuote;
   std::string j = "{\"base\": " + q(r.base) + ", \"dir\": " + q(r.dir) +
                   ", \"format\": " + q(r.format) + ", \"scene\": " + q(r.encode_scene) +
                   ", \"lock\": " + q(LockPath(r.path)) + ",\n \"codebook\": ";

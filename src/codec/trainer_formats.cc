@@ -55,6 +55,22 @@ std::string NpyHeader(int width, uint64_t count) {
   return h;
 }
 
+// Appends ids as little-endian integers of `width` bytes (2 or 4; ids fit).
+void AppendIds(std::span<const uint32_t> ids, int width, std::string* out) {
+  const size_t at = out->size();
+  out->resize(at + ids.size() * width);
+  char* p = out->data() + at;
+  if (width == 4) {
+    std::memcpy(p, ids.data(), ids.size() * 4);
+    return;
+  }
+  for (uint32_t id : ids) {
+    const auto v = static_cast<uint16_t>(id);
+    std::memcpy(p, &v, 2);
+    p += 2;
+  }
+}
+
 std::string LlmcHeader(uint64_t count) {
   std::string h;
   PutLE(static_cast<uint32_t>(kLlmcMagic), 4, &h);
@@ -173,17 +189,7 @@ StatusOr<std::unique_ptr<TokenArrayWriter>> TokenArrayWriter::Create(ByteSink* s
 
 Status TokenArrayWriter::Append(std::span<const uint32_t> ids) {
   buf_.clear();
-  buf_.resize(ids.size() * width_);
-  char* p = buf_.data();
-  if (width_ == 2) {
-    for (uint32_t id : ids) {
-      const uint16_t v = static_cast<uint16_t>(id);
-      std::memcpy(p, &v, 2);
-      p += 2;
-    }
-  } else {
-    std::memcpy(p, ids.data(), ids.size() * 4);
-  }
+  AppendIds(ids, width_, &buf_);
   tokens_ += ids.size();
   return sink_->Write(buf_);
 }
@@ -267,12 +273,11 @@ Status MegatronWriter::Add(std::span<const uint32_t> ids, std::string_view, bool
                            bool document_end) {
   buf_.clear();
   const int width = wide_ ? 4 : 2;
-  auto put = [&](uint32_t id) { PutLE(id, width, &buf_); };
-  for (uint32_t id : ids) put(id);
+  AppendIds(ids, width, &buf_);
   open_tokens_ += ids.size();
   if (scene_end) {
     if (document_end) {
-      put(eod_);
+      AppendIds({&eod_, 1}, width, &buf_);
       ++open_tokens_;
     }
     HT_CHECK_OR_RETURN(open_tokens_ <= 0x7FFFFFFF, ResourceExhausted)

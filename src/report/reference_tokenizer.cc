@@ -179,23 +179,24 @@ class TiktokenCounter : public TokenCounter {
     pending_.append(bytes);
     // Cut after a '\n' followed by printable ASCII other than '/': no
     // pre-token of these patterns spans such a point (o200k lets punctuation
-    // runs take "\n/"), and it is a UTF-8 boundary.
-    size_t cut = std::string::npos;
-    for (size_t i = pending_.size(); i-- > 1;) {
+    // runs take "\n/"), and it is a UTF-8 boundary. Only the new bytes are
+    // scanned, so a long line without such a point costs linear time.
+    for (size_t i = std::max<size_t>(scanned_, 1); i < pending_.size(); ++i) {
       const auto c = static_cast<uint8_t>(pending_[i]);
-      if (pending_[i - 1] == '\n' && c > 0x20 && c < 0x7F && c != '/') {
-        cut = i;
-        break;
-      }
+      if (pending_[i - 1] == '\n' && c > 0x20 && c < 0x7F && c != '/') cut_ = i;
     }
-    if (cut == std::string::npos || cut < (size_t{1} << 16)) return;
-    Process(std::string_view(pending_).substr(0, cut));
-    pending_.erase(0, cut);
+    scanned_ = pending_.size();
+    if (cut_ < (size_t{1} << 16)) return;
+    Process(std::string_view(pending_).substr(0, cut_));
+    pending_.erase(0, cut_);
+    scanned_ -= cut_;
+    cut_ = 0;
   }
 
   uint64_t Finish() override {
     Process(pending_);
     pending_.clear();
+    scanned_ = cut_ = 0;
     return tokens_;
   }
 
@@ -237,6 +238,8 @@ class TiktokenCounter : public TokenCounter {
   const Tiktoken* tk_;
   pcre2_match_data* match_;
   std::string pending_;
+  size_t scanned_ = 0;  // pending_ before this was searched for cuts
+  size_t cut_ = 0;      // the last cut found in pending_ (0: none)
   std::string text_;
   uint64_t tokens_ = 0;
   std::unordered_map<std::string, uint64_t, Hash, std::equal_to<>> cache_;
