@@ -25,20 +25,34 @@ ByteTrie ByteTrie::Build(const std::vector<std::string_view>& keys,
       used.push_back(0);
       next.push_back(-1);
       prev.push_back(tail);
-      if (tail >= 0) next[tail] = i; else head = i;
+      if (tail >= 0)
+        next[tail] = i;
+      else
+        head = i;
       tail = i;
     }
   };
   auto take = [&](size_t i) {
     used[i] = 1;
     int64_t p = prev[i], n = next[i];
-    if (p >= 0) next[p] = n; else head = n;
-    if (n >= 0) prev[n] = p; else tail = p;
+    if (p >= 0)
+      next[p] = n;
+    else
+      head = n;
+    if (n >= 0)
+      prev[n] = p;
+    else
+      tail = p;
   };
   std::vector<Node> queue = {{0, static_cast<uint32_t>(keys.size()), 0}};
   std::vector<uint32_t> slot_of = {0};
   std::vector<std::pair<uint8_t, Node>> kids;
-  t.slots_.reserve(keys.size() * 4 + 512);
+  // Nodes are at most the keys' total length; reserving that (address space
+  // only: the allocator's large blocks are not touched until used) keeps the
+  // table from being copied as it grows.
+  size_t total = 0;
+  for (std::string_view k : keys) total += k.size();
+  t.slots_.reserve(total + 1024);
   t.slots_.resize(1);
   grow(257);
   for (size_t qi = 0; qi < queue.size(); ++qi) {

@@ -6,7 +6,8 @@
 // exactly those units. Each window is cut into units, then:
 //   1. every unit gets its fewest-token spelling with the single-unit pieces —
 //      a right-to-left DP over a byte trie, ties to the longest first piece —
-//      memoized per thread, so each distinct unit is segmented once;
+//      memoized in one table shared by all threads (unit_memo.h), so each
+//      distinct unit is segmented once per encoder;
 //   2. the unit sequence gets its fewest tokens by a right-to-left DP whose
 //      steps are "a unit's own spelling" or "one multi-unit piece" (matched
 //      in a trie over unit ids); ties go to the multi-unit piece, then to the
@@ -17,12 +18,11 @@
 
 #include <algorithm>
 #include <cstring>
-#include <mutex>
 #include <unordered_map>
 
 #include "codec/byte_trie.h"
 #include "codec/pretokenizer.h"
-#include "common/huge_page_allocator.h"
+#include "codec/unit_memo.h"
 
 namespace hypertok {
 
@@ -74,154 +74,51 @@ class EdgeMap {
 
 }  // namespace
 
-namespace internal {
-
-inline uint64_t Load64(const char* p) {
-  uint64_t v;
-  std::memcpy(&v, p, 8);
-  return v;
-}
-
-// Hash of a unit of 1..48 bytes: its first and last 8 bytes (or all of it)
-// and its length, mixed. Collisions only cost a key compare.
-inline uint64_t UnitHash(std::string_view u) {
-  const char* p = u.data();
-  const size_t n = u.size();
-  uint64_t a = 0, b = n;
-  if (n >= 8) {
-    a = Load64(p);
-    b = Load64(p + n - 8);
-  } else {
-    std::memcpy(&a, p, n);
-  }
-  uint64_t h = (a ^ 0x9E3779B97F4A7C15ULL) * 0xBF58476D1CE4E5B9ULL;
-  h ^= (b + n) * 0x94D049BB133111EBULL;
-  h ^= h >> 31;
-  h *= 0xD6E8FEB86659FD93ULL;
-  return h ^ (h >> 32);
-}
-
-// Memo of unit → (ids, unit id) for one encoder. A slot is one cache line
-// holding the unit's bytes, so a hit costs one memory access. Grows by
-// doubling up to kMaxSlots, then starts over empty when 3/4 full: memory is
-// bounded (32 MiB) and results never depend on what is cached.
-class UnitCache {
- public:
-  static constexpr size_t kMaxKey = 48;  // longer units are not memoized
-
-  struct alignas(64) Slot {
-    uint32_t check = 0;
-    uint8_t key_len = 0;  // 0 = empty (units are never empty)
-    uint8_t n_ids = 0;
-    uint16_t unused = 0;
-    uint32_t bond_unit = kNone;
-    uint32_t payload = 0;  // the id if n_ids == 1, else offset into ids_
-    char key[kMaxKey];
-  };
-  static_assert(sizeof(Slot) == 64);
-
-  UnitCache() : slots_(kInitialSlots) {}
-
-  void Prefetch(uint64_t h) const { __builtin_prefetch(&slots_[h & (slots_.size() - 1)]); }
-  // The slot holding u (hash h), or null.
-  const Slot* Find(std::string_view u, uint64_t h) const {
-    const size_t mask = slots_.size() - 1;
-    const uint32_t check = static_cast<uint32_t>(h >> 32);
-    for (size_t s = h & mask;; s = (s + 1) & mask) {
-      const Slot& slot = slots_[s];
-      if (slot.key_len == 0) return nullptr;
-      if (slot.check == check && slot.key_len == u.size() &&
-          std::memcmp(slot.key, u.data(), u.size()) == 0)
-        return &slot;
-    }
-  }
-  const uint32_t* ids(const Slot& slot) const {
-    return slot.n_ids == 1 ? &slot.payload : ids_.data() + slot.payload;
-  }
-
-  void Insert(std::string_view u, uint64_t h, const uint32_t* ids, size_t n_ids,
-              uint32_t bond_unit) {
-    if (used_ + 1 > slots_.size() / 4 * 3) {
-      if (slots_.size() < kMaxSlots) {
-        Grow();
-      } else {
-        slots_.assign(slots_.size(), Slot{});
-        ids_.clear();
-        used_ = 0;
-      }
-    }
-    Slot slot;
-    slot.check = static_cast<uint32_t>(h >> 32);
-    slot.key_len = static_cast<uint8_t>(u.size());
-    slot.n_ids = static_cast<uint8_t>(n_ids);
-    slot.bond_unit = bond_unit;
-    std::memcpy(slot.key, u.data(), u.size());
-    if (n_ids == 1) {
-      slot.payload = ids[0];
-    } else {
-      slot.payload = static_cast<uint32_t>(ids_.size());
-      ids_.insert(ids_.end(), ids, ids + n_ids);
-    }
-    Place(slot, h);
-    ++used_;
-  }
-
- private:
-  static constexpr size_t kInitialSlots = size_t{1} << 16;
-  static constexpr size_t kMaxSlots = size_t{1} << 19;
-
-  void Place(const Slot& slot, uint64_t h) {
-    const size_t mask = slots_.size() - 1;
-    size_t s = h & mask;
-    while (slots_[s].key_len != 0) s = (s + 1) & mask;
-    slots_[s] = slot;
-  }
-  void Grow() {
-    std::vector<Slot, HugePageAllocator<Slot>> old(slots_.size() * 2);
-    old.swap(slots_);
-    for (const Slot& slot : old)
-      if (slot.key_len != 0) Place(slot, UnitHash(std::string_view(slot.key, slot.key_len)));
-  }
-
-  size_t used_ = 0;
-  std::vector<Slot, HugePageAllocator<Slot>> slots_;
-  std::vector<uint32_t> ids_;  // spellings of more than one token
-};
-
-}  // namespace internal
-
-using internal::UnitCache;
-using internal::UnitHash;
-
 struct Encoder::Impl {
   ByteTrie trie;  // every normal piece → id
   // Multi-unit pieces: units that occur in them get ids ("bond units");
-  // edges (node, unit id) → node; node_piece[node] is the piece ending there;
-  // root_child[unit id] is edges.Find(0, unit id).
+  // edges (node, unit id) → node; nodes[node] has the piece ending there and
+  // a 64-bit filter of its children's unit ids (bit id % 64), which answers
+  // most failed steps without probing the edge map.
   struct StringHash {
     using is_transparent = void;
     size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
   };
   std::unordered_map<std::string, uint32_t, StringHash, std::equal_to<>> bond_units;
   EdgeMap edges;
-  std::vector<uint32_t> node_piece{kNone};
-  std::vector<uint32_t> root_child;
+  struct Node {
+    uint32_t piece = kNone;
+    uint64_t child_filter = 0;
+    bool MayHaveChild(uint32_t unit) const { return child_filter >> (unit & 63) & 1; }
+  };
+  std::vector<Node> nodes{Node{}};
+  // root_step[unit id]: the node reached from the root by that unit (0 if
+  // none) with a copy of its Node, so the first step of every walk — taken
+  // at each bond unit of the text — reads a small table that stays in cache.
+  struct RootStep {
+    uint32_t node = 0;
+    Node data;
+  };
+  std::vector<RootStep> root_step;
   uint32_t byte_bond_unit[256];  // bond unit of each one-byte unit
+  uint32_t byte_id[256];         // the byte tokens, so a one-byte unit's ids can point here
   bool has_bonds = false;
+  // Every normal piece decodes as whole UTF-8 characters (see SegmentUnit).
+  bool whole_char_pieces = true;
   // Special tokens, longest first, and which bytes start one.
   std::vector<std::pair<std::string, uint32_t>> specials;
   bool special_first[256] = {};
   uint64_t codebook_id = 0;
   size_t vocab_size = 0;
-  // Unit caches not in use; Encode takes one for the whole call, so threads
-  // never share one and a long-lived encoder keeps them warm.
-  mutable std::mutex pool_mu;
-  mutable std::vector<std::unique_ptr<UnitCache>> pool;
+  // Shared by all threads; starts with every single-unit piece spelled by
+  // itself (what SegmentUnit would find: one token, the longest first piece).
+  std::unique_ptr<UnitMemo> memo;
 
   void Build(const Codebook& cb);
   // Fewest tokens for one unit with the trie; appends the ids.
   void SegmentUnit(std::string_view unit, std::vector<uint32_t>* ids) const;
   uint32_t BondUnit(std::string_view unit) const {
+    if (!has_bonds) return kNone;
     // Most units are in no multi-unit piece; a one-bit-per-hash filter
     // answers those without the map.
     const uint64_t h = UnitHash(unit) & (kBondFilterBits - 1);
@@ -231,11 +128,7 @@ struct Encoder::Impl {
   }
   static constexpr uint64_t kBondFilterBits = uint64_t{1} << 20;
   std::vector<uint64_t> bond_filter = std::vector<uint64_t>(kBondFilterBits / 64);
-  // Every single-unit piece, spelled by itself: what SegmentUnit would find
-  // (one token, the longest first piece), so new caches start from it.
-  UnitCache seed_cache;
-  void EncodeWindow(std::string_view text, UnitCache* cache,
-                    std::vector<uint32_t>* ids) const;
+  void EncodeWindow(std::string_view text, std::vector<uint32_t>* ids) const;
 };
 
 void Encoder::Impl::Build(const Codebook& cb) {
@@ -244,19 +137,21 @@ void Encoder::Impl::Build(const Codebook& cb) {
   std::vector<uint32_t> order;
   for (uint32_t id = 256; id < cb.size(); ++id)
     if (cb.piece(id).kind == PieceKind::kNormal) order.push_back(id);
-  std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
-    return cb.piece(a).bytes < cb.piece(b).bytes;
-  });
+  std::sort(order.begin(), order.end(),
+            [&](uint32_t a, uint32_t b) { return cb.piece(a).bytes < cb.piece(b).bytes; });
   std::vector<std::string_view> keys;
   for (uint32_t id : order) keys.push_back(cb.piece(id).bytes);
   trie = ByteTrie::Build(keys, order);
+  for (std::string_view k : keys) {
+    for (size_t i = 0, len; i < k.size(); i += len)
+      if (ClassAt(k, i, &len) == CharClass::kInvalid) whole_char_pieces = false;
+  }
   for (uint32_t id : cb.special_ids()) {
     specials.emplace_back(cb.piece(id).bytes, id);
     special_first[static_cast<uint8_t>(cb.piece(id).bytes[0])] = true;
   }
-  std::stable_sort(specials.begin(), specials.end(), [](const auto& a, const auto& b) {
-    return a.first.size() > b.first.size();
-  });
+  std::stable_sort(specials.begin(), specials.end(),
+                   [](const auto& a, const auto& b) { return a.first.size() > b.first.size(); });
 
   // Multi-unit pieces, in id order so unit ids do not depend on hashing.
   std::unordered_map<uint64_t, uint32_t> edge_index;
@@ -272,182 +167,319 @@ void Encoder::Impl::Build(const Codebook& cb) {
       auto [uit, unew] =
           bond_units.try_emplace(std::string(u), static_cast<uint32_t>(bond_units.size()));
       const uint64_t key = uint64_t{node} << 32 | uit->second;
-      auto [eit, enew] = edge_index.try_emplace(key, static_cast<uint32_t>(node_piece.size()));
+      auto [eit, enew] = edge_index.try_emplace(key, static_cast<uint32_t>(nodes.size()));
       if (enew) {
-        node_piece.push_back(kNone);
+        nodes[node].child_filter |= uint64_t{1} << (uit->second & 63);
+        nodes.emplace_back();
         edge_list.emplace_back(key, eit->second);
       }
       node = eit->second;
     }
-    node_piece[node] = id;  // pieces are unique, so each node ends at most one
+    nodes[node].piece = id;  // pieces are unique, so each node ends at most one
   }
   edges.Build(edge_list);
+  has_bonds = !edge_list.empty();
   for (const auto& [u, id] : bond_units) {
     const uint64_t h = UnitHash(u) & (kBondFilterBits - 1);
     bond_filter[h >> 6] |= uint64_t{1} << (h & 63);
   }
+  root_step.assign(bond_units.size(), RootStep{});
+  for (uint32_t u = 0; u < bond_units.size(); ++u) {
+    root_step[u].node = edges.Find(0, u);
+    root_step[u].data = nodes[root_step[u].node];
+  }
+  for (int b = 0; b < 256; ++b) {
+    byte_bond_unit[b] = BondUnit(std::string(1, static_cast<char>(b)));
+    byte_id[b] = static_cast<uint32_t>(b);
+  }
+  // 2^18 slots (4 MiB) hold 196k units: the vocabulary's single-unit pieces
+  // and more distinct units than a book has (a 15 MB novel has ~125k), while
+  // costing few page faults to set up; the arena (32 MiB of address space,
+  // touched as used) holds their records. Past that, the rarer units of a
+  // large corpus are segmented each time they occur.
+  memo = std::make_unique<UnitMemo>(18, size_t{1} << 23);
   for (uint32_t id : order) {
     const std::string_view p = cb.piece(id).bytes;
-    if (p.size() > UnitCache::kMaxKey) continue;
+    if (p.size() > UnitMemo::kMaxKey) continue;
     size_t n_units = 0;
     ForEachUnit(p, [&](std::string_view) { ++n_units; });
-    if (n_units == 1) seed_cache.Insert(p, UnitHash(p), &id, 1, BondUnit(p));
+    if (n_units == 1) memo->Insert(p, UnitHash(p), &id, 1, BondUnit(p));
   }
-  root_child.assign(bond_units.size(), 0);
-  for (uint32_t u = 0; u < bond_units.size(); ++u) root_child[u] = edges.Find(0, u);
-  for (int b = 0; b < 256; ++b) byte_bond_unit[b] = BondUnit(std::string(1, static_cast<char>(b)));
-  has_bonds = !edge_list.empty();
 }
 
 void Encoder::Impl::SegmentUnit(std::string_view unit, std::vector<uint32_t>* ids) const {
   const size_t n = unit.size();
-  thread_local std::vector<uint32_t> cost, choice_id, choice_len;
-  cost.assign(n + 1, 0);
-  choice_id.resize(n);
-  choice_len.resize(n);
   const uint8_t* s = reinterpret_cast<const uint8_t*>(unit.data());
-  for (size_t i = n; i-- > 0;) {
-    uint32_t best = cost[i + 1] + 1;
-    uint32_t best_id = s[i];
-    uint32_t best_len = 1;
-    uint32_t node = trie.Root(s[i]);
-    size_t j = i + 1;
-    while (node != 0) {
-      uint32_t piece = trie.Value(node);
-      if (piece != ByteTrie::kNoValue && cost[j] + 1 <= best) {
-        best = cost[j] + 1;
-        best_id = piece;
-        best_len = static_cast<uint32_t>(j - i);
-      }
-      if (j == n) break;
-      node = trie.Child(node, s[j]);
-      ++j;
-    }
-    cost[i] = best;
-    choice_id[i] = best_id;
-    choice_len[i] = best_len;
+  struct Match {
+    uint32_t end, piece;
+  };
+  struct Scratch {
+    std::vector<uint32_t> cost, choice_id, choice_len, starts, first, count;
+    std::vector<Match> matches, sorted;
+  };
+  thread_local Scratch t;
+  t.cost.resize(n + 1);
+  t.choice_id.resize(n);
+  t.choice_len.resize(n);
+  t.cost[n] = 0;
+  // DP steps: where every piece is whole characters (whole_char_pieces), no
+  // piece starts or ends inside a character, so a character's inner bytes
+  // can only be byte tokens and the DP need visit character starts only: the
+  // byte-token step at a start costs the character's length in tokens
+  // (choice_id kNone). This is the byte-level DP's result exactly, ties
+  // included.
+  t.starts.clear();
+  if (whole_char_pieces) {
+    for (size_t i = 0; i < n; i += CharLength(unit, i))
+      t.starts.push_back(static_cast<uint32_t>(i));
+  } else {
+    for (size_t i = 0; i < n; ++i) t.starts.push_back(static_cast<uint32_t>(i));
   }
-  for (size_t i = 0; i < n; i += choice_len[i]) ids->push_back(choice_id[i]);
+  const size_t k_n = t.starts.size();
+  // Step (k, end, piece) of the DP: piece spells s[starts[k], end).
+  // Short units: the trie walks from all starts advance together, one byte
+  // per round, so their cache misses overlap instead of queuing; each
+  // start's matches come out in increasing end order, as the DP's tie rule
+  // wants. Long units walk one start at a time (bounded scratch memory).
+  auto relax = [&](size_t i, size_t next, const Match* m, size_t count) {
+    uint32_t best = t.cost[next] + static_cast<uint32_t>(next - i);
+    uint32_t best_id = kNone;
+    uint32_t best_len = static_cast<uint32_t>(next - i);
+    for (size_t q = 0; q < count; ++q) {
+      if (t.cost[m[q].end] + 1 <= best) {
+        best = t.cost[m[q].end] + 1;
+        best_id = m[q].piece;
+        best_len = static_cast<uint32_t>(m[q].end - i);
+      }
+    }
+    t.cost[i] = best;
+    t.choice_id[i] = best_id;
+    t.choice_len[i] = best_len;
+  };
+  constexpr size_t kLockstepMax = 64;
+  if (n <= kLockstepMax) {
+    uint32_t node[kLockstepMax], pos[kLockstepMax], who[kLockstepMax];
+    size_t active = 0;
+    for (size_t k = 0; k < k_n; ++k) {
+      const uint32_t r = trie.Root(s[t.starts[k]]);
+      if (r != 0) {
+        node[active] = r;
+        pos[active] = t.starts[k] + 1;
+        who[active++] = static_cast<uint32_t>(k);
+      }
+    }
+    t.count.assign(k_n, 0);
+    t.matches.clear();
+    struct Raw {
+      uint32_t k, end, piece;
+    };
+    Raw raw[kLockstepMax * (kLockstepMax + 1) / 2 + 1];
+    size_t n_raw = 0;
+    while (active > 0) {
+      size_t kept = 0;
+      for (size_t w = 0; w < active; ++w) {
+        const uint32_t piece = trie.Value(node[w]);
+        if (piece != ByteTrie::kNoValue) {
+          raw[n_raw++] = {who[w], pos[w], piece};
+          ++t.count[who[w]];
+        }
+        if (pos[w] == n) continue;
+        const uint32_t c = trie.Child(node[w], s[pos[w]]);
+        if (c == 0) continue;
+        node[kept] = c;
+        pos[kept] = pos[w] + 1;
+        who[kept++] = who[w];
+      }
+      active = kept;
+    }
+    // Group by start, keeping each start's matches in the order found.
+    t.first.resize(k_n + 1);
+    t.first[0] = 0;
+    for (size_t k = 0; k < k_n; ++k) t.first[k + 1] = t.first[k] + t.count[k];
+    t.sorted.resize(n_raw);
+    for (size_t k = 0; k < k_n; ++k) t.count[k] = t.first[k];
+    for (size_t q = 0; q < n_raw; ++q) t.sorted[t.count[raw[q].k]++] = {raw[q].end, raw[q].piece};
+    size_t next = n;
+    for (size_t k = k_n; k-- > 0;) {
+      relax(t.starts[k], next, t.sorted.data() + t.first[k], t.first[k + 1] - t.first[k]);
+      next = t.starts[k];
+    }
+  } else {
+    size_t next = n;  // the start after the current one
+    for (size_t k = k_n; k-- > 0;) {
+      const size_t i = t.starts[k];
+      t.matches.clear();
+      uint32_t nd = trie.Root(s[i]);
+      for (size_t j = i + 1; nd != 0; ++j) {
+        const uint32_t piece = trie.Value(nd);
+        if (piece != ByteTrie::kNoValue) t.matches.push_back({static_cast<uint32_t>(j), piece});
+        if (j == n) break;
+        nd = trie.Child(nd, s[j]);
+      }
+      relax(i, next, t.matches.data(), t.matches.size());
+      next = i;
+    }
+  }
+  for (size_t i = 0; i < n; i += t.choice_len[i]) {
+    if (t.choice_id[i] != kNone) {
+      ids->push_back(t.choice_id[i]);
+    } else {
+      for (size_t b = i; b < i + t.choice_len[i]; ++b) ids->push_back(s[b]);
+    }
+  }
 }
 
-void Encoder::Impl::EncodeWindow(std::string_view text, UnitCache* cache,
-                                 std::vector<uint32_t>* out) const {
-  // A unit's spelling: one id inline, or n_ids ids at `at` in extra_ids.
+void Encoder::Impl::EncodeWindow(std::string_view text, std::vector<uint32_t>* out) const {
+  // A unit's spelling (n_ids ids at `ids`: in the memo, in byte_id, or in
+  // extra).
   struct Unit {
-    uint32_t id_or_at, n_ids, bond_unit;
+    const uint32_t* ids;
+    uint32_t n_ids, bond_unit;
   };
-  thread_local std::vector<Unit> units;
-  thread_local std::vector<uint32_t> extra_ids;
-  units.clear();
-  extra_ids.clear();
-  auto add_segmented = [&](std::string_view u, uint32_t bond_unit) -> const uint32_t* {
-    const size_t at = extra_ids.size();
-    SegmentUnit(u, &extra_ids);
-    const uint32_t n = static_cast<uint32_t>(extra_ids.size() - at);
-    if (n == 1) {
-      units.push_back({extra_ids.back(), 1, bond_unit});
-      extra_ids.pop_back();
-      return &units.back().id_or_at;
-    }
-    units.push_back({static_cast<uint32_t>(at), n, bond_unit});
-    return extra_ids.data() + at;
+  struct Scratch {
+    std::vector<Unit> units;
+    std::vector<uint32_t> extra;
+    std::vector<uint32_t> cost, choice, len;
+  };
+  thread_local Scratch scratch;
+  std::vector<Unit>& units = scratch.units;
+  std::vector<uint32_t>& extra = scratch.extra;
+  // Spellings of a window's n bytes take at most n ids, so extra never
+  // reallocates (its pointers stay valid); units grows as needed and keeps
+  // its size for the thread's next window.
+  extra.clear();
+  extra.reserve(text.size());
+  auto CopyIds = [](const Unit& u, uint32_t* w) {
+    const uint32_t* p = u.ids;
+    *w++ = *p++;
+    for (uint32_t q = 1; q < u.n_ids; ++q) *w++ = *p++;
+    return w;
+  };
+  size_t m = 0;
+  size_t total_ids = 0;  // of every unit's own spelling: a bound on the tokens
+  auto add = [&](const Unit& u) {
+    if (m == units.size()) [[unlikely]]
+      units.resize(units.size() * 2 + 4096);
+    units[m++] = u;
+    total_ids += u.n_ids;
   };
 
-  // Pass 1 cuts the window into units and hashes them; pass 2 looks them up,
-  // prefetching the cache slot a few units ahead: the lookups miss the CPU
-  // caches often, and overlapping the misses is most of the speed.
+  auto segment = [&](std::string_view u, uint64_t h, bool memoize) {
+    const size_t at = extra.size();
+    SegmentUnit(u, &extra);
+    const uint32_t n = static_cast<uint32_t>(extra.size() - at);
+    const uint32_t bond_unit = BondUnit(u);
+    add({extra.data() + at, n, bond_unit});
+    if (memoize) memo->Insert(u, h, extra.data() + at, n, bond_unit);
+  };
+  auto resolve = [&](std::string_view u, uint64_t h) {
+    if (u.size() == 1) {
+      // One byte: its byte token (single-byte pieces are the byte tokens).
+      const uint8_t b = static_cast<uint8_t>(u[0]);
+      add({&byte_id[b], 1, byte_bond_unit[b]});
+      return;
+    }
+    if (u.size() > UnitMemo::kMaxKey) return segment(u, 0, false);
+    UnitMemo::Entry e;
+    if (memo->Find(u, h, &e)) {
+      add({e.ids, e.n_ids, e.bond_unit});
+      return;
+    }
+    segment(u, h, true);
+  };
+
+  // Units are looked up kAhead behind the pre-tokenizer: each one's slot is
+  // prefetched when it is cut and its record when it is half-way through
+  // the ring, so the two dependent memory reads of a lookup overlap those of
+  // the units around it.
+  constexpr size_t kRing = 16, kAhead = kRing - 1, kHalf = kRing / 2;
   struct Pending {
     const char* p;
     uint32_t len;
     uint64_t h;
   };
-  thread_local std::vector<Pending> pending;
-  pending.clear();
+  Pending ring[kRing];
+  size_t cut = 0;  // units cut so far; the last min(cut, kAhead) are pending
   ForEachUnit(text, [&](std::string_view u) {
-    pending.push_back({u.data(), static_cast<uint32_t>(u.size()),
-                       u.size() > 1 && u.size() <= UnitCache::kMaxKey ? UnitHash(u) : 0});
+    const uint64_t h = u.size() > 1 && u.size() <= UnitMemo::kMaxKey ? UnitHash(u) : 0;
+    if (h) memo->PrefetchSlot(h);
+    ring[cut % kRing] = {u.data(), static_cast<uint32_t>(u.size()), h};
+    ++cut;
+    if (cut > kHalf) {
+      const Pending& mid = ring[(cut - 1 - kHalf) % kRing];
+      if (mid.h) memo->PrefetchRecord(mid.h);
+    }
+    if (cut > kAhead) {
+      const Pending& old = ring[(cut - 1 - kAhead) % kRing];
+      resolve(std::string_view(old.p, old.len), old.h);
+    }
   });
-  constexpr size_t kAhead = 12;
-  const size_t np = pending.size();
-  for (size_t k = 0; k < std::min(kAhead, np); ++k) cache->Prefetch(pending[k].h);
-  for (size_t k = 0; k < np; ++k) {
-    if (k + kAhead < np) cache->Prefetch(pending[k + kAhead].h);
-    const std::string_view u(pending[k].p, pending[k].len);
-    const uint64_t h = pending[k].h;
-    if (u.size() == 1) {
-      // One byte: its byte token (single-byte pieces are the byte tokens).
-      const uint8_t b = static_cast<uint8_t>(u[0]);
-      units.push_back({b, 1, byte_bond_unit[b]});
-      continue;
-    }
-    if (u.size() > UnitCache::kMaxKey) {
-      add_segmented(u, has_bonds ? BondUnit(u) : kNone);
-      continue;
-    }
-    if (const UnitCache::Slot* slot = cache->Find(u, h)) {
-      if (slot->n_ids == 1) {
-        units.push_back({slot->payload, 1, slot->bond_unit});
-      } else {
-        const uint32_t* ids = cache->ids(*slot);
-        units.push_back({static_cast<uint32_t>(extra_ids.size()), slot->n_ids, slot->bond_unit});
-        extra_ids.insert(extra_ids.end(), ids, ids + slot->n_ids);
-      }
-      continue;
-    }
-    const uint32_t bond_unit = has_bonds ? BondUnit(u) : kNone;
-    const uint32_t* ids = add_segmented(u, bond_unit);
-    cache->Insert(u, h, ids, units.back().n_ids, bond_unit);
+  for (size_t k = cut > kAhead ? cut - kAhead : 0; k < cut; ++k) {
+    const Pending& pend = ring[k % kRing];
+    resolve(std::string_view(pend.p, pend.len), pend.h);
   }
 
-  auto emit_unit = [&](const Unit& u) {
-    if (u.n_ids == 1) {
-      out->push_back(u.id_or_at);
-    } else {
-      out->insert(out->end(), extra_ids.begin() + u.id_or_at,
-                  extra_ids.begin() + u.id_or_at + u.n_ids);
-    }
-  };
-  const size_t m = units.size();
   if (!has_bonds) {
-    for (size_t i = 0; i < m; ++i) emit_unit(units[i]);
+    const size_t base = out->size();
+    out->resize(base + total_ids);
+    uint32_t* w = out->data() + base;
+    for (size_t i = 0; i < m; ++i) {
+      w = CopyIds(units[i], w);
+    }
     return;
   }
   // Unit-sequence DP: cost[i] = fewest tokens for units i.., choice[i] = the
   // multi-unit piece taken at i (kNone: the unit's own spelling), len[i] = units.
-  thread_local std::vector<uint32_t> cost, choice, len;
-  cost.resize(m + 1);
-  choice.resize(m);
-  len.resize(m);
+  std::vector<uint32_t>& cost = scratch.cost;
+  std::vector<uint32_t>& choice = scratch.choice;
+  std::vector<uint32_t>& len = scratch.len;
+  if (cost.size() < m + 1) {
+    cost.resize(m + 1);
+    choice.resize(m);
+    len.resize(m);
+  }
   cost[m] = 0;
   for (size_t i = m; i-- > 0;) {
     // Prefetch the second step of the walk that starts a few units back.
     if (i >= kAhead + 1) {
       const uint32_t a = units[i - kAhead].bond_unit, b = units[i - kAhead + 1].bond_unit;
-      if (a != kNone && b != kNone && root_child[a] != 0) edges.Prefetch(root_child[a], b);
+      if (a != kNone && b != kNone && root_step[a].data.MayHaveChild(b))
+        edges.Prefetch(root_step[a].node, b);
     }
     uint32_t best = units[i].n_ids + cost[i + 1], best_piece = kNone, best_len = 1;
-    uint32_t node = units[i].bond_unit == kNone ? 0 : root_child[units[i].bond_unit];
-    for (size_t j = i; node != 0;) {
-      const uint32_t piece = node_piece[node];
-      if (piece != kNone && 1 + cost[j + 1] <= best) {
-        best = 1 + cost[j + 1];
-        best_piece = piece;
-        best_len = static_cast<uint32_t>(j + 1 - i);
+    if (units[i].bond_unit != kNone) {
+      const RootStep& first = root_step[units[i].bond_unit];
+      uint32_t node = first.node;
+      Node nd = first.data;
+      for (size_t j = i; node != 0;) {
+        if (nd.piece != kNone && 1 + cost[j + 1] <= best) {
+          best = 1 + cost[j + 1];
+          best_piece = nd.piece;
+          best_len = static_cast<uint32_t>(j + 1 - i);
+        }
+        if (++j == m) break;
+        const uint32_t next = units[j].bond_unit;
+        if (next == kNone || !nd.MayHaveChild(next)) break;
+        node = edges.Find(node, next);
+        nd = nodes[node];
       }
-      if (++j == m || units[j].bond_unit == kNone) break;
-      node = edges.Find(node, units[j].bond_unit);
     }
     cost[i] = best;
     choice[i] = best_piece;
     len[i] = best_len;
   }
+  // At most total_ids tokens come out; write them through a pointer.
+  const size_t base = out->size();
+  out->resize(base + total_ids);
+  uint32_t* w = out->data() + base;
   for (size_t i = 0; i < m; i += len[i]) {
     if (choice[i] != kNone) {
-      out->push_back(choice[i]);
+      *w++ = choice[i];
     } else {
-      emit_unit(units[i]);
+      w = CopyIds(units[i], w);
     }
   }
+  out->resize(static_cast<size_t>(w - out->data()));
 }
 
 size_t WindowEnd(std::string_view text) {
@@ -483,22 +515,11 @@ StatusOr<Encoder> Encoder::Create(const Codebook& codebook) {
 }
 
 void Encoder::Encode(std::string_view text, std::vector<uint32_t>* ids) const {
-  std::unique_ptr<UnitCache> cache;
-  {
-    std::lock_guard<std::mutex> lock(impl_->pool_mu);
-    if (!impl_->pool.empty()) {
-      cache = std::move(impl_->pool.back());
-      impl_->pool.pop_back();
-    }
-  }
-  if (!cache) cache = std::make_unique<UnitCache>(impl_->seed_cache);
   while (!text.empty()) {
     size_t end = WindowEnd(text);
-    impl_->EncodeWindow(text.substr(0, end), cache.get(), ids);
+    impl_->EncodeWindow(text.substr(0, end), ids);
     text.remove_prefix(end);
   }
-  std::lock_guard<std::mutex> lock(impl_->pool_mu);
-  impl_->pool.push_back(std::move(cache));
 }
 
 void Encoder::EncodeAllowingSpecial(std::string_view text, std::vector<uint32_t>* ids) const {

@@ -99,9 +99,8 @@ class WorkerPool {
 
 }  // namespace
 
-Status EncodeSource(const Encoder& encoder, ByteSource* source,
-                    const EncodeOptions& options, TokenSink* sink,
-                    EncodeCounts* counts) {
+Status EncodeSource(const Encoder& encoder, ByteSource* source, const EncodeOptions& options,
+                    TokenSink* sink, EncodeCounts* counts) {
   const int threads = std::max(1, options.threads);
   EncodeCounts local;
 
@@ -109,8 +108,7 @@ Status EncodeSource(const Encoder& encoder, ByteSource* source,
     for (size_t i = 0; i < b.pieces.size(); ++i) {
       const PieceRef& p = b.pieces[i];
       const bool doc_end = b.document_end && i + 1 == b.pieces.size();
-      HT_RETURN_IF_ERROR(sink->Add(b.ids[i],
-                                   b.text.view().substr(p.begin, p.end - p.begin),
+      HT_RETURN_IF_ERROR(sink->Add(b.ids[i], b.text.view().substr(p.begin, p.end - p.begin),
                                    p.scene_end, doc_end));
       local.bytes += p.end - p.begin;
       local.tokens += b.ids[i].size();
@@ -151,9 +149,7 @@ Status EncodeSource(const Encoder& encoder, ByteSource* source,
       return s;
     }
     auto task = std::make_shared<std::packaged_task<void()>>(
-        [&encoder, raw = b.get(), allow = options.allow_special] {
-          raw->Encode(encoder, allow);
-        });
+        [&encoder, raw = b.get(), allow = options.allow_special] { raw->Encode(encoder, allow); });
     in_flight.push_back({std::move(b), task->get_future()});
     pool->Submit([task] { (*task)(); });
     while (in_flight.size() > static_cast<size_t>(2 * threads)) HT_RETURN_IF_ERROR(drain_one());
@@ -172,6 +168,10 @@ Status EncodeSource(const Encoder& encoder, ByteSource* source,
     }
     b->pieces.clear();
     b->document_end = false;
+    // A batch is cut once it holds kBatchBytes; it may also carry the tail
+    // of the previous one (a scene still waiting for its end, at most a
+    // window) and one read past the cut.
+    b->text.Reserve(kBatchBytes + Encoder::kWindowBytes + 2 * kReadBytes);
     return b;
   };
   std::unique_ptr<Batch> cur = fresh_batch();

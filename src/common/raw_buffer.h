@@ -36,6 +36,14 @@ class RawBuffer {
     }
     size_ = n;
   }
+  // Makes room for n bytes without changing size(), so later Resize calls up
+  // to n neither copy nor reallocate.
+  void Reserve(size_t n) {
+    if (n <= cap_) return;
+    const size_t size = size_;
+    Resize(n);
+    size_ = size;
+  }
   // Makes the buffer hold `bytes` (which must not point into it).
   void Assign(std::string_view bytes) {
     size_ = 0;

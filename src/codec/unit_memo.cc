@@ -1,0 +1,67 @@
+#include "codec/unit_memo.h"
+
+#include <sys/mman.h>
+
+#include <new>
+
+namespace hypertok {
+
+ReservedRegion::ReservedRegion(size_t bytes, bool huge_pages) : size_(bytes) {
+  void* p = mmap(nullptr, bytes, PROT_READ | PROT_WRITE,
+                 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  if (p == MAP_FAILED) throw std::bad_alloc();
+#ifdef MADV_HUGEPAGE
+  if (huge_pages) madvise(p, bytes, MADV_HUGEPAGE);
+#endif
+  data_ = p;
+}
+
+ReservedRegion::~ReservedRegion() {
+  if (data_) munmap(data_, size_);
+}
+
+UnitMemo::UnitMemo(int slot_bits, size_t arena_words)
+    : slot_region_(sizeof(Slot) << slot_bits, /*huge_pages=*/true),
+      arena_region_(arena_words * sizeof(uint32_t), /*huge_pages=*/true) {
+  // Zero pages are empty slots (tag 0), so the table needs no initialization.
+  slots_ = static_cast<Slot*>(slot_region_.data());
+  mask_ = (size_t{1} << slot_bits) - 1;
+  max_used_ = (size_t{3} << slot_bits) / 4;
+  arena_ = static_cast<uint32_t*>(arena_region_.data());
+  arena_words_ = arena_words;
+}
+
+void UnitMemo::Insert(std::string_view u, uint64_t h, const uint32_t* ids, size_t n_ids,
+                      uint32_t bond_unit) {
+  if (u.empty() || u.size() > kMaxKey || n_ids == 0 || n_ids > 255) return;
+  if (used_.fetch_add(1, std::memory_order_relaxed) >= max_used_) {
+    used_.fetch_sub(1, std::memory_order_relaxed);
+    return;
+  }
+  const size_t words = 1 + (n_ids == 1 ? 0 : n_ids) + (u.size() + 3) / 4;
+  const size_t at = arena_used_.fetch_add(words, std::memory_order_relaxed);
+  if (at + words > arena_words_) {
+    used_.fetch_sub(1, std::memory_order_relaxed);
+    return;  // the arena space stays claimed; nothing else will fit either
+  }
+  uint32_t* rec = arena_ + at;
+  rec[0] = bond_unit;
+  if (n_ids > 1) std::memcpy(rec + 1, ids, n_ids * sizeof(uint32_t));
+  std::memcpy(rec + 1 + (n_ids == 1 ? 0 : n_ids), u.data(), u.size());
+  const uint32_t tag = TagOf(h);
+  for (size_t i = h & mask_;; i = (i + 1) & mask_) {
+    Slot& s = slots_[i];
+    uint32_t expected = 0;
+    if (s.tag.load(std::memory_order_relaxed) != 0 ||
+        !s.tag.compare_exchange_strong(expected, 1, std::memory_order_acquire))
+      continue;
+    s.record = static_cast<uint32_t>(at);
+    s.first_id = ids[0];
+    s.len = static_cast<uint8_t>(u.size());
+    s.n_ids = static_cast<uint8_t>(n_ids);
+    s.tag.store(tag, std::memory_order_release);
+    return;
+  }
+}
+
+}  // namespace hypertok
