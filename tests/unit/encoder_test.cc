@@ -12,8 +12,7 @@
 namespace hypertok {
 namespace {
 
-Codebook MakeCodebook(const std::vector<std::string>& words,
-                      std::vector<SelfTest> tests = {}) {
+Codebook MakeCodebook(const std::vector<std::string>& words, std::vector<SelfTest> tests = {}) {
   std::vector<Piece> pieces = Codebook::BytePieces();
   for (const auto& w : words) pieces.push_back({w, PieceKind::kNormal});
   auto cb = Codebook::Create(std::move(pieces), SceneMode::kParagraph, {}, std::move(tests));
@@ -112,6 +111,56 @@ TEST(EncoderTest, MatchesBruteForceOnRandomVocabularies) {
   }
 }
 
+// Text over multi-byte characters (and a stray continuation byte and a lone
+// lead byte, which are invalid UTF-8).
+std::string RandomUtf8Text(std::mt19937_64& rng, size_t n_chars) {
+  static const char* const kChars[] = {"д", "ж", "é", "中", "a", " ", ",", "\x80", "\xD0"};
+  std::string s;
+  for (size_t i = 0; i < n_chars; ++i) s += kChars[rng() % 9];
+  return s;
+}
+
+TEST(EncoderTest, CharacterStepsGiveTheByteLevelResult) {
+  // With every piece whole UTF-8 characters the encoder visits character
+  // starts only; one piece that is not (and never matches) makes it visit
+  // every byte. Both must give the same ids — short units (walked in
+  // lockstep) and long ones alike — and the brute-force minimum.
+  const uint64_t seed = testing::TestSeed();
+  std::mt19937_64 rng(seed);
+  for (int round = 0; round < 200; ++round) {
+    std::vector<std::string> words;
+    std::set<std::string> seen;
+    const int n = 1 + rng() % 10;
+    while (static_cast<int>(words.size()) < n) {
+      std::string w = RandomUtf8Text(rng, 1 + rng() % 4);
+      bool valid = true;
+      for (size_t i = 0, len; i < w.size(); i += len)
+        valid &= ClassAt(w, i, &len) != CharClass::kInvalid;
+      if (valid && w.size() > 1 && seen.insert(w).second) words.push_back(w);
+    }
+    Codebook whole = MakeCodebook(words);
+    std::vector<std::string> more = words;
+    more.push_back("\xFF\xFE");
+    Codebook bytewise = MakeCodebook(more);
+    auto a = Encoder::Create(whole);
+    auto b = Encoder::Create(bytewise);
+    ASSERT_TRUE(a.ok() && b.ok());
+    const std::string short_text = RandomUtf8Text(rng, rng() % 7);
+    ASSERT_EQ(a->Encode(short_text), b->Encode(short_text))
+        << "seed " << seed << " round " << round;
+    ASSERT_EQ(a->Encode(short_text).size(), BruteForceMin(whole, short_text))
+        << "seed " << seed << " round " << round;
+    std::string long_word;  // one unit of 40-120 letters
+    static const char* const kLetters[] = {"д", "ж", "é", "a"};
+    for (size_t i = 0, k = 40 + rng() % 80; i < k; ++i) long_word += kLetters[rng() % 4];
+    ASSERT_EQ(a->Encode(long_word), b->Encode(long_word)) << "seed " << seed << " round " << round;
+    Decoder dec(whole);
+    std::string back;
+    ASSERT_TRUE(dec.Decode(a->Encode(long_word), &back).ok());
+    ASSERT_EQ(back, long_word);
+  }
+}
+
 TEST(EncoderTest, NeverProducesSpecialTokens) {
   std::vector<Piece> pieces = Codebook::BytePieces();
   pieces.push_back({"<eos>", PieceKind::kSpecial});
@@ -123,9 +172,9 @@ TEST(EncoderTest, NeverProducesSpecialTokens) {
 
 TEST(EncoderTest, AllowingSpecialRecognisesLongestSpellingsOnly) {
   std::vector<Piece> pieces = Codebook::BytePieces();
-  pieces.push_back({"<e>", PieceKind::kSpecial});     // 256
-  pieces.push_back({"<e>>", PieceKind::kSpecial});    // 257: longer, wins
-  pieces.push_back({"ab", PieceKind::kNormal});       // 258
+  pieces.push_back({"<e>", PieceKind::kSpecial});   // 256
+  pieces.push_back({"<e>>", PieceKind::kSpecial});  // 257: longer, wins
+  pieces.push_back({"ab", PieceKind::kNormal});     // 258
   auto cb = Codebook::Create(std::move(pieces), SceneMode::kParagraph, {});
   ASSERT_TRUE(cb.ok());
   auto enc = Encoder::Create(*cb);

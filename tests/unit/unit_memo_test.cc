@@ -1,0 +1,86 @@
+#include "codec/unit_memo.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace hypertok {
+namespace {
+
+std::string Key(int i) { return " word" + std::to_string(i); }
+
+TEST(UnitMemoTest, FindsWhatWasInsertedAndNothingElse) {
+  UnitMemo memo(10, 1 << 14);
+  const uint32_t one = 7, three[] = {1, 2, 3};
+  memo.Insert(" a", UnitHash(" a"), &one, 1, 42);
+  memo.Insert(" abc", UnitHash(" abc"), three, 3, UINT32_MAX);
+  UnitMemo::Entry e;
+  ASSERT_TRUE(memo.Find(" a", UnitHash(" a"), &e));
+  EXPECT_EQ(e.n_ids, 1u);
+  EXPECT_EQ(e.ids[0], 7u);
+  EXPECT_EQ(e.bond_unit, 42u);
+  ASSERT_TRUE(memo.Find(" abc", UnitHash(" abc"), &e));
+  EXPECT_EQ(std::vector<uint32_t>(e.ids, e.ids + e.n_ids), (std::vector<uint32_t>{1, 2, 3}));
+  EXPECT_EQ(e.bond_unit, UINT32_MAX);
+  EXPECT_FALSE(memo.Find(" ab", UnitHash(" ab"), &e));
+  // Same hash, different bytes: found only by its own key.
+  EXPECT_FALSE(memo.Find(" abd", UnitHash(" abc"), &e));
+}
+
+TEST(UnitMemoTest, StopsTakingEntriesWhenFull) {
+  UnitMemo memo(4, 1 << 12);  // 16 slots: at most 12 entries
+  for (int i = 0; i < 40; ++i) {
+    const uint32_t id = i;
+    memo.Insert(Key(i), UnitHash(Key(i)), &id, 1, 0);
+  }
+  int found = 0;
+  for (int i = 0; i < 40; ++i) {
+    UnitMemo::Entry e;
+    if (memo.Find(Key(i), UnitHash(Key(i)), &e)) {
+      ++found;
+      EXPECT_EQ(e.ids[0], static_cast<uint32_t>(i));
+    }
+  }
+  EXPECT_EQ(found, 12);
+  // A full arena refuses too, without touching memory past its end.
+  UnitMemo small_arena(10, 8);
+  const uint32_t ids[] = {1, 2, 3, 4, 5, 6};
+  small_arena.Insert(Key(1), UnitHash(Key(1)), ids, 6, 0);  // 1 + 6 + 2 words > 8
+  UnitMemo::Entry e;
+  EXPECT_FALSE(small_arena.Find(Key(1), UnitHash(Key(1)), &e));
+}
+
+TEST(UnitMemoTest, ConcurrentInsertsAndFindsAgree) {
+  // Two threads insert overlapping key sets (the same key gets the same
+  // value, as in the encoder) while reading; every key is then found with
+  // its value.
+  UnitMemo memo(16, 1 << 20);
+  constexpr int kKeys = 20000;
+  auto work = [&](int from, int to) {
+    for (int i = from; i < to; ++i) {
+      const std::string k = Key(i);
+      const uint32_t ids[] = {static_cast<uint32_t>(i), static_cast<uint32_t>(i) + 1};
+      UnitMemo::Entry e;
+      if (memo.Find(k, UnitHash(k), &e)) {
+        ASSERT_EQ(e.ids[0], static_cast<uint32_t>(i));
+      } else {
+        memo.Insert(k, UnitHash(k), ids, 1 + i % 2, i);
+      }
+    }
+  };
+  std::thread t1(work, 0, kKeys * 2 / 3), t2(work, kKeys / 3, kKeys);
+  t1.join();
+  t2.join();
+  for (int i = 0; i < kKeys; ++i) {
+    UnitMemo::Entry e;
+    ASSERT_TRUE(memo.Find(Key(i), UnitHash(Key(i)), &e)) << i;
+    ASSERT_EQ(e.n_ids, 1u + i % 2);
+    ASSERT_EQ(e.ids[0], static_cast<uint32_t>(i));
+    ASSERT_EQ(e.bond_unit, static_cast<uint32_t>(i));
+  }
+}
+
+}  // namespace
+}  // namespace hypertok
