@@ -113,6 +113,14 @@ class Codebook {
   const std::map<std::string, std::string>& metadata() const { return metadata_; }
   const std::vector<SelfTest>& self_tests() const { return self_tests_; }
   void set_self_tests(std::vector<SelfTest> t) { self_tests_ = std::move(t); }
+  // Morph-aligned encoding (CONF "morph_align" = penalty, 1..8): inside a
+  // word, a token boundary that is not one of the morph model's boundaries
+  // costs `penalty` tokens, so an encoder needs the codebook's morph model
+  // (section MRPH); 0 = off. Parse fails when it is set and MRPH is missing.
+  bool morph_aligned() const { return morph_align_penalty_ != 0; }
+  uint32_t morph_align_penalty() const { return morph_align_penalty_; }
+  static constexpr uint32_t kMaxMorphAlignPenalty = 8;
+  void set_morph_align_penalty(uint32_t penalty) { morph_align_penalty_ = penalty; }
   // Sections of the file this codebook was parsed from (empty if created).
   const std::vector<SectionInfo>& sections() const { return sections_; }
   uint16_t format_minor() const { return format_minor_; }
@@ -143,6 +151,7 @@ class Codebook {
 
   std::vector<Piece> pieces_;
   SceneMode scene_ = SceneMode::kParagraph;
+  uint32_t morph_align_penalty_ = 0;
   std::map<std::string, std::string> metadata_;
   std::vector<SelfTest> self_tests_;
   std::vector<SectionInfo> sections_;

@@ -5,7 +5,9 @@
 //     for any bytes (256 byte tokens are always available as a fallback).
 //   - Minimal: within each window (below) no segmentation into vocabulary
 //     pieces has fewer tokens. Ties go to the longest first token, then the
-//     next, so the result is unique and deterministic.
+//     next, so the result is unique and deterministic. For a morph-aligned
+//     codebook the cost of a word's spelling is its tokens plus its token
+//     boundaries that are not morph boundaries (words of at most 255 bytes).
 //   - Windows: text longer than kWindowBytes is cut into windows at points
 //     that depend only on the text (WindowEnd), and each window is segmented
 //     on its own. Memory stays bounded for a 100 MB line, and feeding a text
@@ -30,16 +32,32 @@
 
 namespace hypertok {
 
+// Morph boundaries of a word, for codebooks that encode morph-aligned
+// (Codebook::morph_aligned()). Implemented by the training library from the
+// codebook's own morph model (MakeEncoder in hypertok/trainer.h); the runtime
+// only calls it. Must be thread-safe and depend on the word's bytes alone.
+class MorphCutter {
+ public:
+  virtual ~MorphCutter() = default;
+  // Sets *cuts to byte offsets strictly inside `word` (ascending) where two
+  // morphs meet.
+  virtual void Cuts(std::string_view word, std::vector<uint32_t>* cuts) const = 0;
+};
+
 class Encoder {
  public:
   static constexpr size_t kWindowBytes = size_t{1} << 20;
 
   // Builds the matcher from the codebook and re-encodes its self-test samples;
   // a mismatch is kDataLoss (a corrupt codebook or an incompatible build).
-  static StatusOr<Encoder> Create(const Codebook& codebook);
+  // A morph-aligned codebook needs `cutter` (kFailedPrecondition without
+  // one); other codebooks ignore it.
+  static StatusOr<Encoder> Create(const Codebook& codebook,
+                                  std::shared_ptr<const MorphCutter> cutter = nullptr);
   // The same without running the self-tests (the trainer uses it to compute
   // them in the first place).
-  static StatusOr<Encoder> CreateUnchecked(const Codebook& codebook);
+  static StatusOr<Encoder> CreateUnchecked(const Codebook& codebook,
+                                           std::shared_ptr<const MorphCutter> cutter = nullptr);
 
   Encoder(Encoder&&) noexcept;
   Encoder& operator=(Encoder&&) noexcept;

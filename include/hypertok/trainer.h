@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "hypertok/codebook.h"
+#include "hypertok/encoder.h"
 #include "hypertok/io.h"
 #include "hypertok/scene.h"
 #include "hypertok/status.h"
@@ -34,11 +35,11 @@ namespace hypertok {
 class MorphemeSplitter;
 
 struct TrainOptions {
-  size_t vocab_size = 32000;  // all entries, the 256 byte tokens included
+  size_t vocab_size = 32000;                // all entries, the 256 byte tokens included
   SceneMode scene = SceneMode::kParagraph;  // stored as encode's default
   int threads = 1;
-  uint64_t seed = 0;          // recorded; the trainer makes no random choices
-  int max_bond_words = 3;     // 0 or 1: no hyperbonds
+  uint64_t seed = 0;                            // recorded; the trainer makes no random choices
+  int max_bond_words = 3;                       // 0 or 1: no hyperbonds
   size_t max_sample_tokens = size_t{32} << 20;  // pre-tokens kept for optimisation
   // Peak resident bytes allowed (0 = no limit): checked while counting and
   // between stages; passing it stops training with kResourceExhausted.
@@ -48,6 +49,15 @@ struct TrainOptions {
   // when null and learn_morph is off, subwords may cut words anywhere.
   std::shared_ptr<const MorphemeSplitter> morph;
   bool learn_morph = true;
+  // Morph-aligned encoding (Codebook::morph_aligned()): needs a morph model
+  // (given or learned). Its morph lexicon — the morphs the model finds in
+  // `morph_lexicon` words (a word's first morph with a leading space), the
+  // `morph_lexicon_size` most frequent — is kept in the vocabulary whatever
+  // it saves on the training text, so the words' boundaries can fall on morph
+  // boundaries. At most half the learned pieces.
+  bool morph_align = false;
+  std::vector<std::string> morph_lexicon;
+  size_t morph_lexicon_size = 9500;
   // Special tokens, reserved at ids 256, 257, ... in this order, after the
   // byte tokens; never produced from text unless encode allows them. `eod`,
   // the end-of-document token of the trainer formats, goes first unless it
@@ -67,14 +77,20 @@ struct TrainStats {
   uint64_t bonds_mined = 0;
   uint64_t candidates = 0;
   uint64_t rounds = 0;
-  uint64_t sample_tokens = 0;  // tokens of the sample under the chosen pieces
-  uint64_t endings = 0;        // ending markers in the inventory
-  std::string morph;           // "given", "learned" or "none"
+  uint64_t sample_tokens = 0;   // tokens of the sample under the chosen pieces
+  uint64_t endings = 0;         // ending markers in the inventory
+  uint64_t lexicon_morphs = 0;  // morph lexicon entries kept (morph_align)
+  std::string morph;            // "given", "learned" or "none"
 };
 
 // The special tokens options reserves, in id order from 256 (eod first
 // unless listed), or kInvalidArgument naming the first bad one.
 StatusOr<std::vector<std::string>> ReservedSpecialTokens(const TrainOptions& options);
+
+// An encoder for any codebook: for a morph-aligned one it runs the
+// codebook's own morph model (section MRPH) to place word boundaries;
+// otherwise it is Encoder::Create. `check` runs the self-tests.
+StatusOr<Encoder> MakeEncoder(const Codebook& codebook, bool check = true);
 
 class Trainer {
  public:

@@ -3,6 +3,7 @@
 #include <thread>
 
 #include "hypertok/text_formats.h"
+#include "hypertok/trainer.h"
 
 namespace hypertok::cli {
 
@@ -36,8 +37,9 @@ CLI::Option* AddMaxMemoryOption(CLI::App* app, std::string* size) {
 }
 
 CLI::Option* AddThreadsOption(CLI::App* app, int* threads) {
-  return app->add_option("-T,--threads", *threads,
-                         "Worker threads (0 = all cores); results do not depend on it")
+  return app
+      ->add_option("-T,--threads", *threads,
+                   "Worker threads (0 = all cores); results do not depend on it")
       ->check(CLI::Range(0, 1024));
 }
 
@@ -55,7 +57,7 @@ int ExitCodeFor(const Status& status) {
 
 StatusOr<EncodingModel> LoadEncodingModel(const std::string& path) {
   HT_ASSIGN_OR_RETURN(Codebook cb, Codebook::Load(path));
-  auto enc = Encoder::Create(cb);
+  auto enc = MakeEncoder(cb);
   if (!enc.ok()) return enc.status().WithPrefix(path);
   return EncodingModel{std::move(cb), std::move(enc).value()};
 }

@@ -28,26 +28,28 @@ Status InspectCodebook(const InspectFlags& f) {
       meta += fmt::format(R"({}"{}":"{}")", meta.empty() ? "" : ",", JsonEscape(k), JsonEscape(v));
     for (const SectionInfo& s : cb.sections())
       sections += fmt::format(R"({}{{"tag":"{}","required":{},"offset":{},"length":{}}})",
-                              sections.empty() ? "" : ",", s.tag, s.required, s.offset,
-                              s.length);
+                              sections.empty() ? "" : ",", s.tag, s.required, s.offset, s.length);
     for (size_t id = 0; id < shown; ++id)
       pieces += fmt::format(R"({}"{}")", id ? "," : "", JsonEscape(cb.piece(id).bytes));
     fmt::print(
         R"({{"kind":"codebook","format":"{}.{}","codebook_id":"{}","vocab_size":{},)"
         R"("byte_tokens":{},"normal_pieces":{},"special_tokens":{},"scene":"{}",)"
-        R"("self_tests":{},"metadata":{{{}}},"sections":[{}],"pieces":[{}]}})"
+        R"("morph_align":{},"self_tests":{},"metadata":{{{}}},"sections":[{}],"pieces":[{}]}})"
         "\n",
-        Codebook::kFormatMajor, cb.format_minor(), Hex64(cb.id()), cb.size(), kinds[0],
-        kinds[1], kinds[2], SceneModeName(cb.scene_mode()), cb.self_tests().size(), meta,
-        sections, pieces);
+        Codebook::kFormatMajor, cb.format_minor(), Hex64(cb.id()), cb.size(), kinds[0], kinds[1],
+        kinds[2], SceneModeName(cb.scene_mode()), cb.morph_align_penalty(), cb.self_tests().size(),
+        meta, sections, pieces);
     return OkStatus();
   }
   fmt::print("codebook      {}\n", f.path);
   fmt::print("format        {}.{}\n", Codebook::kFormatMajor, cb.format_minor());
   fmt::print("codebook id   {}\n", Hex64(cb.id()));
-  fmt::print("vocab size    {} ({} bytes, {} pieces, {} special)\n", cb.size(), kinds[0],
-             kinds[1], kinds[2]);
+  fmt::print("vocab size    {} ({} bytes, {} pieces, {} special)\n", cb.size(), kinds[0], kinds[1],
+             kinds[2]);
   fmt::print("scene         {}\n", SceneModeName(cb.scene_mode()));
+  if (cb.morph_aligned())
+    fmt::print("morph align   a boundary off the morph model's costs {} token(s)\n",
+               cb.morph_align_penalty());
   fmt::print("self-tests    {}\n", cb.self_tests().size());
   for (const auto& [k, v] : cb.metadata()) fmt::print("meta          {} = {}\n", k, v);
   for (const SectionInfo& s : cb.sections())
@@ -78,8 +80,8 @@ Status InspectStream(const InspectFlags& f, FileSource* src) {
   fmt::print("tokens        {} ({}-byte{})\n", s.totals.tokens, s.header.token_width,
              s.header.zstd ? ", zstd blocks" : "");
   fmt::print("original      {} bytes\n", s.totals.bytes);
-  fmt::print("scenes        {} in {} document(s), {} block(s), {} stream(s)\n",
-             s.totals.scenes, s.totals.documents, s.totals.blocks, s.streams);
+  fmt::print("scenes        {} in {} document(s), {} block(s), {} stream(s)\n", s.totals.scenes,
+             s.totals.documents, s.totals.blocks, s.streams);
   return OkStatus();
 }
 
@@ -112,8 +114,7 @@ Status RunInspect(const InspectFlags& f) {
     case FileKind::kMorphModel:
       return InspectMorph(f);
     default:
-      return DataLossError(src.name() +
-                           ": not a hypertok codebook, token stream or morph model");
+      return DataLossError(src.name() + ": not a hypertok codebook, token stream or morph model");
   }
 }
 
@@ -121,7 +122,8 @@ Status RunInspect(const InspectFlags& f) {
 
 Command AddInspectCommand(CLI::App& app) {
   auto f = std::make_shared<InspectFlags>();
-  CLI::App* sub = app.add_subcommand("inspect", "Describe a codebook, a token stream or a morph model");
+  CLI::App* sub =
+      app.add_subcommand("inspect", "Describe a codebook, a token stream or a morph model");
   sub->add_option("file", f->path, "Codebook or .hts stream")->required();
   sub->add_flag("--json", f->json, "Print one JSON object");
   sub->add_option("--pieces", f->pieces, "Also list the first N vocabulary entries");

@@ -22,6 +22,9 @@ struct TrainFlags {
   uint64_t seed = 0;
   int max_bond_words = 3;
   std::string morph;
+  bool morph_align = false;
+  std::string morph_lexicon;
+  size_t morph_lexicon_size = TrainOptions().morph_lexicon_size;
   size_t sample_tokens = TrainOptions().max_sample_tokens;
   std::string max_memory;
   std::vector<std::string> specials;
@@ -45,6 +48,24 @@ Status RunTrain(const TrainFlags& f) {
     HT_ASSIGN_OR_RETURN(MorphemeSplitter m, MorphemeSplitter::Load(f.morph));
     morph = std::make_shared<const MorphemeSplitter>(std::move(m));
   }
+  HT_CHECK_OR_RETURN(!f.morph_align || f.morph != "none", InvalidArgument)
+      << "--morph-align needs a morph model (--morph FILE, or none given to learn one)";
+  HT_CHECK_OR_RETURN(f.morph_lexicon.empty() || f.morph_align, InvalidArgument)
+      << "--morph-lexicon applies with --morph-align";
+  // Lexicon words: the first tab-separated field of each line (a word list,
+  // or a segmentation file such as morph train --gold reads).
+  std::vector<std::string> lexicon;
+  if (!f.morph_lexicon.empty()) {
+    HT_ASSIGN_OR_RETURN(std::string text, ReadFileToString(f.morph_lexicon));
+    for (std::string_view rest = text; !rest.empty();) {
+      const size_t nl = rest.find('\n');
+      std::string_view line = rest.substr(0, nl);
+      rest.remove_prefix(nl == std::string_view::npos ? rest.size() : nl + 1);
+      line = line.substr(0, line.find('\t'));
+      if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+      if (!line.empty()) lexicon.emplace_back(line);
+    }
+  }
   // Text inputs; standard input only when there are neither inputs nor counts.
   const std::vector<std::string> inputs =
       f.from_counts.empty() ? InputsOrStdin(f.inputs) : f.inputs;
@@ -63,6 +84,9 @@ Status RunTrain(const TrainFlags& f) {
                    .max_memory = max_memory,
                    .morph = morph,
                    .learn_morph = f.morph.empty(),
+                   .morph_align = f.morph_align,
+                   .morph_lexicon = std::move(lexicon),
+                   .morph_lexicon_size = f.morph_lexicon_size,
                    .specials = check.specials,
                    .eod = check.eod,
                    .progress = [&](uint64_t done) { progress->Update(done_before + done); }});
@@ -81,13 +105,16 @@ Status RunTrain(const TrainFlags& f) {
   HT_ASSIGN_OR_RETURN(Codebook cb, trainer.Build());
   const TrainStats& st = trainer.stats();
   if (cb.size() < f.vocab_size)
-    spdlog::warn("only {} distinct candidates in {} bytes of input: the codebook has {} of "
-                 "the {} entries asked for",
-                 st.candidates, st.bytes, cb.size(), f.vocab_size);
-  spdlog::info("{} bytes, {} distinct pre-tokens, {} in the sample, morph model {}, {} ending "
-               "markers, {} bonds mined, {} candidates, {} rounds: {} tokens on the sample",
-               st.bytes, st.distinct_pretokens, st.sample_pretokens, st.morph, st.endings,
-               st.bonds_mined, st.candidates, st.rounds, st.sample_tokens);
+    spdlog::warn(
+        "only {} distinct candidates in {} bytes of input: the codebook has {} of "
+        "the {} entries asked for",
+        st.candidates, st.bytes, cb.size(), f.vocab_size);
+  spdlog::info(
+      "{} bytes, {} distinct pre-tokens, {} in the sample, morph model {}, {} ending "
+      "markers, {} lexicon morphs, {} bonds mined, {} candidates, {} rounds: {} tokens "
+      "on the sample",
+      st.bytes, st.distinct_pretokens, st.sample_pretokens, st.morph, st.endings, st.lexicon_morphs,
+      st.bonds_mined, st.candidates, st.rounds, st.sample_tokens);
   HT_RETURN_IF_ERROR(out->sink()->Write(cb.Serialize()));
   HT_RETURN_IF_ERROR(out->Commit());
   spdlog::info("wrote {}: {} entries", f.output, cb.size());
@@ -124,6 +151,15 @@ Command AddTrainCommand(CLI::App& app) {
   sub->add_option("--morph", f->morph,
                   "Morph model (.morph) whose boundaries subwords respect; 'none' to cut "
                   "anywhere (default: learn one from the input, unsupervised)");
+  sub->add_flag("--morph-align", f->morph_align,
+                "Encode morph-aligned: inside a word, a token boundary off the morph model's "
+                "boundaries costs as much as a token (docs/TRAINING.md)");
+  sub->add_option("--morph-lexicon", f->morph_lexicon,
+                  "With --morph-align: words (first tab-separated field per line) whose morphs "
+                  "the vocabulary keeps, most frequent first");
+  sub->add_option("--morph-lexicon-size", f->morph_lexicon_size,
+                  "With --morph-lexicon: morphs kept (at most half the learned pieces)")
+      ->capture_default_str();
   sub->add_option("--special", f->specials,
                   "Special tokens to reserve at ids 256, 257, ... (after the --eod token "
                   "unless it is among them); never split, never produced from text unless "

@@ -49,8 +49,7 @@ std::string TagName(uint32_t tag) {
   return s;
 }
 
-void WriteSection(ByteWriter& w, uint32_t tag, bool required,
-                  std::string_view payload) {
+void WriteSection(ByteWriter& w, uint32_t tag, bool required, std::string_view payload) {
   w.U32(tag);
   w.U32(required ? kFlagRequired : 0);
   w.U64(payload.size());
@@ -68,8 +67,8 @@ std::string SerializeStringMap(const std::map<std::string, std::string>& m) {
   return out;
 }
 
-StatusOr<std::map<std::string, std::string>> ParseStringMap(
-    std::string_view payload, const std::string& where) {
+StatusOr<std::map<std::string, std::string>> ParseStringMap(std::string_view payload,
+                                                            const std::string& where) {
   ByteReader r(payload);
   uint64_t n;
   HT_CHECK_OR_RETURN(r.Varint(&n), DataLoss) << where << ": truncated entry count";
@@ -95,15 +94,24 @@ StatusOr<std::map<std::string, std::string>> ParseStringMap(
 
 std::string_view PieceOriginName(PieceOrigin origin) {
   switch (origin) {
-    case PieceOrigin::kUnknown: return "unknown";
-    case PieceOrigin::kByte: return "byte";
-    case PieceOrigin::kChar: return "char";
-    case PieceOrigin::kPretoken: return "pretoken";
-    case PieceOrigin::kSubword: return "subword";
-    case PieceOrigin::kMorph: return "morph";
-    case PieceOrigin::kEnding: return "ending";
-    case PieceOrigin::kBond: return "bond";
-    case PieceOrigin::kSpecial: return "special";
+    case PieceOrigin::kUnknown:
+      return "unknown";
+    case PieceOrigin::kByte:
+      return "byte";
+    case PieceOrigin::kChar:
+      return "char";
+    case PieceOrigin::kPretoken:
+      return "pretoken";
+    case PieceOrigin::kSubword:
+      return "subword";
+    case PieceOrigin::kMorph:
+      return "morph";
+    case PieceOrigin::kEnding:
+      return "ending";
+    case PieceOrigin::kBond:
+      return "bond";
+    case PieceOrigin::kSpecial:
+      return "special";
   }
   return "?";
 }
@@ -132,17 +140,17 @@ Status Codebook::Validate(const std::vector<Piece>& pieces) {
       << "vocabulary has " << pieces.size() << " entries (limit " << kMaxVocabSize << ")";
   for (size_t b = 0; b < 256; ++b) {
     const Piece& p = pieces[b];
-    HT_CHECK_OR_RETURN(p.kind == PieceKind::kByte && p.bytes.size() == 1 &&
-                           static_cast<uint8_t>(p.bytes[0]) == b,
-                       DataLoss)
+    HT_CHECK_OR_RETURN(
+        p.kind == PieceKind::kByte && p.bytes.size() == 1 && static_cast<uint8_t>(p.bytes[0]) == b,
+        DataLoss)
         << "id " << b << " must be the byte token 0x" << std::hex << b;
   }
   std::unordered_set<std::string_view> normal, special;
   for (size_t id = 256; id < pieces.size(); ++id) {
     const Piece& p = pieces[id];
     HT_CHECK_OR_RETURN(!p.bytes.empty() && p.bytes.size() <= kMaxPieceBytes, DataLoss)
-        << "piece " << id << " has " << p.bytes.size() << " bytes (allowed 1.."
-        << kMaxPieceBytes << ")";
+        << "piece " << id << " has " << p.bytes.size() << " bytes (allowed 1.." << kMaxPieceBytes
+        << ")";
     switch (p.kind) {
       case PieceKind::kNormal:
         HT_CHECK_OR_RETURN(p.bytes.size() >= 2, DataLoss)
@@ -155,8 +163,7 @@ Status Codebook::Validate(const std::vector<Piece>& pieces) {
             << "special token " << id << " repeats an earlier one";
         break;
       default:
-        return DataLossError("piece " + std::to_string(id) +
-                             " has kind byte outside ids 0..255");
+        return DataLossError("piece " + std::to_string(id) + " has kind byte outside ids 0..255");
     }
   }
   return OkStatus();
@@ -168,8 +175,7 @@ StatusOr<Codebook> Codebook::Create(std::vector<Piece> pieces, SceneMode scene,
   HT_RETURN_IF_ERROR(Validate(pieces));
   HT_CHECK_OR_RETURN(metadata.size() <= kMaxMetadataEntries, InvalidArgument)
       << "too many metadata entries";
-  HT_CHECK_OR_RETURN(self_tests.size() <= kMaxSelfTests, InvalidArgument)
-      << "too many self-tests";
+  HT_CHECK_OR_RETURN(self_tests.size() <= kMaxSelfTests, InvalidArgument) << "too many self-tests";
   Codebook cb;
   cb.pieces_ = std::move(pieces);
   cb.scene_ = scene;
@@ -205,7 +211,10 @@ std::string Codebook::SerializeVocab() const {
 }
 
 std::string Codebook::Serialize() const {
-  std::string conf = SerializeStringMap({{"scene", std::string(SceneModeName(scene_))}});
+  std::map<std::string, std::string> settings = {{"scene", std::string(SceneModeName(scene_))}};
+  if (morph_align_penalty_ != 0)
+    settings.emplace("morph_align", std::to_string(morph_align_penalty_));
+  std::string conf = SerializeStringMap(settings);
   std::string vocab = SerializeVocab();
   std::string meta = SerializeStringMap(metadata_);
   std::string tests;
@@ -232,8 +241,7 @@ std::string Codebook::Serialize() const {
   WriteSection(w, kTagOrigin, false, origins);
   WriteSection(w, kTagMeta, false, meta);
   WriteSection(w, kTagTest, false, tests);
-  for (const auto& [tag, payload] : extra_sections_)
-    WriteSection(w, Tag4(tag), false, payload);
+  for (const auto& [tag, payload] : extra_sections_) WriteSection(w, Tag4(tag), false, payload);
   w.U64(Hash64(out));
   return out;
 }
@@ -279,8 +287,7 @@ StatusOr<Codebook> Codebook::Parse(std::string_view file) {
     HT_CHECK_OR_RETURN(len <= r.remaining(), DataLoss)
         << "section " << name << " claims " << len << " bytes but only " << r.remaining()
         << " remain (at byte " << offset << ")";
-    HT_CHECK_OR_RETURN(seen.insert(tag).second, DataLoss)
-        << "section " << name << " appears twice";
+    HT_CHECK_OR_RETURN(seen.insert(tag).second, DataLoss) << "section " << name << " appears twice";
     std::string_view payload;
     r.Bytes(static_cast<size_t>(len), &payload);
     cb.sections_.push_back({name, (flags & kFlagRequired) != 0, offset, len});
@@ -317,6 +324,12 @@ StatusOr<Codebook> Codebook::Parse(std::string_view file) {
       auto mode = ParseSceneMode(v);
       HT_CHECK_OR_RETURN(mode.ok(), DataLoss) << "section CONF: " << mode.status().message();
       cb.scene_ = *mode;
+    } else if (k == "morph_align") {
+      HT_CHECK_OR_RETURN(v.size() == 1 && v[0] >= '1' && v[0] <= '0' + kMaxMorphAlignPenalty,
+                         DataLoss)
+          << "section CONF: morph_align must be 1.." << kMaxMorphAlignPenalty << ", not '" << v
+          << "'";
+      cb.morph_align_penalty_ = static_cast<uint32_t>(v[0] - '0');
     } else {
       return UnimplementedError("section CONF: setting '" + k +
                                 "' is unknown to this hypertok; upgrade hypertok");
@@ -333,8 +346,7 @@ StatusOr<Codebook> Codebook::Parse(std::string_view file) {
     // Each entry takes at least 3 bytes, so a count the payload cannot hold
     // is rejected before reserving memory for it.
     HT_CHECK_OR_RETURN(n * 3 <= v.remaining(), DataLoss)
-        << "section VOCB: " << n << " entries cannot fit in " << vocab_payload.size()
-        << " bytes";
+        << "section VOCB: " << n << " entries cannot fit in " << vocab_payload.size() << " bytes";
     cb.pieces_.resize(n);
     for (uint64_t id = 0; id < n; ++id) {
       uint8_t kind;
@@ -351,19 +363,19 @@ StatusOr<Codebook> Codebook::Parse(std::string_view file) {
     if (!s.ok()) return s.WithPrefix("section VOCB");
     cb.id_ = Hash64(vocab_payload);
     HT_CHECK_OR_RETURN(cb.id_ == stored_id, DataLoss)
-        << "codebook ID in the header (" << Hex64(stored_id)
-        << ") does not match its vocabulary (" << Hex64(cb.id_) << ")";
+        << "codebook ID in the header (" << Hex64(stored_id) << ") does not match its vocabulary ("
+        << Hex64(cb.id_) << ")";
   }
 
   if (have_origin) {
     HT_CHECK_OR_RETURN(origin_payload.size() == cb.pieces_.size(), DataLoss)
-        << "section ORIG: " << origin_payload.size() << " entries for "
-        << cb.pieces_.size() << " pieces";
+        << "section ORIG: " << origin_payload.size() << " entries for " << cb.pieces_.size()
+        << " pieces";
     for (size_t id = 0; id < cb.pieces_.size(); ++id) {
       auto o = static_cast<uint8_t>(origin_payload[id]);
       // Unknown origins from newer writers read as kUnknown: informational.
-      cb.pieces_[id].origin = o < kNumPieceOrigins ? static_cast<PieceOrigin>(o)
-                                                   : PieceOrigin::kUnknown;
+      cb.pieces_[id].origin =
+          o < kNumPieceOrigins ? static_cast<PieceOrigin>(o) : PieceOrigin::kUnknown;
     }
   }
 
@@ -396,6 +408,8 @@ StatusOr<Codebook> Codebook::Parse(std::string_view file) {
     }
     HT_CHECK_OR_RETURN(t.empty(), DataLoss) << "section TEST: unexpected trailing bytes";
   }
+  HT_CHECK_OR_RETURN(!cb.morph_aligned() || cb.extra_section("MRPH") != nullptr, DataLoss)
+      << "section CONF: morph_align is set but the morph model (section MRPH) is missing";
   HT_RETURN_IF_ERROR(cb.ResolveEod());
   return cb;
 }

@@ -110,6 +110,10 @@ struct Encoder::Impl {
   bool special_first[256] = {};
   uint64_t codebook_id = 0;
   size_t vocab_size = 0;
+  // Morph boundaries and the cost of a boundary off them, for a
+  // morph-aligned codebook (else null and 0).
+  std::shared_ptr<const MorphCutter> cutter;
+  uint32_t penalty = 0;
   // Shared by all threads; starts with every single-unit piece spelled by
   // itself (what SegmentUnit would find: one token, the longest first piece).
   std::unique_ptr<UnitMemo> memo;
@@ -214,7 +218,8 @@ void Encoder::Impl::SegmentUnit(std::string_view unit, std::vector<uint32_t>* id
     uint32_t end, piece;
   };
   struct Scratch {
-    std::vector<uint32_t> cost, choice_id, choice_len, starts, first, count;
+    std::vector<uint32_t> cost, choice_id, choice_len, starts, first, count, cuts;
+    std::vector<uint8_t> pen;
     std::vector<Match> matches, sorted;
   };
   thread_local Scratch t;
@@ -241,13 +246,30 @@ void Encoder::Impl::SegmentUnit(std::string_view unit, std::vector<uint32_t>* id
   // per round, so their cache misses overlap instead of queuing; each
   // start's matches come out in increasing end order, as the DP's tie rule
   // wants. Long units walk one start at a time (bounded scratch memory).
+  // Morph-aligned codebooks: pen[p] = penalty for each position p strictly
+  // inside a word that is not a morph boundary — a token boundary there
+  // costs that many tokens more — else 0.
+  const uint8_t* pen = nullptr;
+  if (cutter != nullptr && n <= UnitMemo::kMaxKey && ClassifyUnit(unit) == UnitClass::kWord) {
+    const size_t wb = unit[0] == ' ' ? 1 : 0;
+    t.pen.assign(n + 1, 0);
+    for (size_t p = wb + 1; p < n; ++p) t.pen[p] = static_cast<uint8_t>(penalty);
+    cutter->Cuts(unit.substr(wb), &t.cuts);
+    for (uint32_t c : t.cuts)
+      if (c > 0 && wb + c < n) t.pen[wb + c] = 0;
+    pen = t.pen.data();
+  }
   auto relax = [&](size_t i, size_t next, const Match* m, size_t count) {
+    // Byte tokens to the next start: one token per byte, and a boundary
+    // between each (never a morph boundary: it is inside a character).
     uint32_t best = t.cost[next] + static_cast<uint32_t>(next - i);
+    if (pen) best += static_cast<uint32_t>(next - i - 1) * penalty + pen[next];
     uint32_t best_id = kNone;
     uint32_t best_len = static_cast<uint32_t>(next - i);
     for (size_t q = 0; q < count; ++q) {
-      if (t.cost[m[q].end] + 1 <= best) {
-        best = t.cost[m[q].end] + 1;
+      const uint32_t c = t.cost[m[q].end] + 1 + (pen ? pen[m[q].end] : 0);
+      if (c <= best) {
+        best = c;
         best_id = m[q].piece;
         best_len = static_cast<uint32_t>(m[q].end - i);
       }
@@ -497,14 +519,23 @@ Encoder::Encoder(Encoder&&) noexcept = default;
 Encoder& Encoder::operator=(Encoder&&) noexcept = default;
 Encoder::~Encoder() = default;
 
-StatusOr<Encoder> Encoder::CreateUnchecked(const Codebook& codebook) {
+StatusOr<Encoder> Encoder::CreateUnchecked(const Codebook& codebook,
+                                           std::shared_ptr<const MorphCutter> cutter) {
+  HT_CHECK_OR_RETURN(!codebook.morph_aligned() || cutter != nullptr, FailedPrecondition)
+      << "this codebook encodes morph-aligned and needs its morph model: create the encoder "
+         "with MakeEncoder (hypertok/trainer.h)";
   auto impl = std::make_unique<Impl>();
+  if (codebook.morph_aligned()) {
+    impl->cutter = std::move(cutter);
+    impl->penalty = codebook.morph_align_penalty();
+  }
   impl->Build(codebook);
   return Encoder(std::move(impl));
 }
 
-StatusOr<Encoder> Encoder::Create(const Codebook& codebook) {
-  HT_ASSIGN_OR_RETURN(Encoder enc, CreateUnchecked(codebook));
+StatusOr<Encoder> Encoder::Create(const Codebook& codebook,
+                                  std::shared_ptr<const MorphCutter> cutter) {
+  HT_ASSIGN_OR_RETURN(Encoder enc, CreateUnchecked(codebook, std::move(cutter)));
   const auto& tests = codebook.self_tests();
   for (size_t i = 0; i < tests.size(); ++i) {
     HT_CHECK_OR_RETURN(enc.Encode(tests[i].input) == tests[i].expected, DataLoss)

@@ -19,9 +19,9 @@ struct Cand {
   PieceOrigin origin = PieceOrigin::kSubword;
   uint32_t bond = kNone;  // index into bonds, for bond candidates
   bool active = true;
-  bool keep = false;      // never pruned
+  bool keep = false;  // never pruned
   uint64_t usage = 0;
-  uint64_t loss = 0;      // tokens the sample would gain without it
+  uint64_t loss = 0;  // tokens the sample would gain without it
 };
 
 // Runs f(begin, end) on `threads` contiguous slices of [0, n).
@@ -68,9 +68,9 @@ class Builder {
   std::vector<Cand> cands_;
   ByteTrie trie_;
   std::unordered_map<uint64_t, uint32_t> bond_edges_;  // (node << 32 | pretoken) → node
-  std::vector<uint32_t> bond_node_cand_{kNone};         // node → candidate; node 0 = root
-  std::vector<uint8_t> starts_bond_;                    // pre-token id → may start a bond
-  std::vector<uint32_t> words_;                         // pre-tokens present in the sample
+  std::vector<uint32_t> bond_node_cand_{kNone};        // node → candidate; node 0 = root
+  std::vector<uint8_t> starts_bond_;                   // pre-token id → may start a bond
+  std::vector<uint32_t> words_;                        // pre-tokens present in the sample
   std::vector<uint32_t> word_cost_;
   std::vector<std::vector<uint32_t>> word_seg_;
 };
@@ -187,6 +187,26 @@ void Builder::Seed(BuilderReport* report) {
     }
   }
 
+  // Kept entries (a morph lexicon): chosen whatever they save; an entry that
+  // is already a candidate keeps that candidate instead.
+  {
+    std::unordered_map<std::string_view, size_t> at;
+    for (size_t i = 0; i < cands_.size(); ++i) at.emplace(cands_[i].text, i);
+    for (const std::string& m : opt_.keep) {
+      if (m.size() < 2 || m.size() > Codebook::kMaxPieceBytes) continue;
+      auto [it, added] = at.emplace(m, cands_.size());
+      if (!added) {
+        cands_[it->second].keep = true;
+        continue;
+      }
+      Cand c;
+      c.text = m;
+      c.origin = PieceOrigin::kMorph;
+      c.keep = true;
+      cands_.push_back(c);
+    }
+  }
+
   // Bonds: the most valuable by count × (pre-tokens − 1), as mined.
   const size_t want_bonds = static_cast<size_t>(opt_.bond_seed_factor * opt_.pieces);
   size_t nb = 0;
@@ -227,8 +247,8 @@ void Builder::BuildTries() {
     const Bond& b = bonds_[cands_[i].bond];
     uint32_t node = 0;
     for (uint32_t part : b.parts) {
-      auto [it, inserted] = bond_edges_.try_emplace(
-          uint64_t{node} << 32 | part, static_cast<uint32_t>(bond_node_cand_.size()));
+      auto [it, inserted] = bond_edges_.try_emplace(uint64_t{node} << 32 | part,
+                                                    static_cast<uint32_t>(bond_node_cand_.size()));
       if (inserted) bond_node_cand_.push_back(kNone);
       node = it->second;
     }
@@ -349,9 +369,8 @@ uint64_t Builder::Evaluate() {
         c.loss = 0;
         continue;
       }
-      uint32_t alt = c.bond == kNone
-                         ? Segment(c.text, static_cast<uint32_t>(i), nullptr, &scratch)
-                         : SegmentParts(bonds_[c.bond].parts, static_cast<uint32_t>(i));
+      uint32_t alt = c.bond == kNone ? Segment(c.text, static_cast<uint32_t>(i), nullptr, &scratch)
+                                     : SegmentParts(bonds_[c.bond].parts, static_cast<uint32_t>(i));
       c.loss = c.usage * (alt > 1 ? alt - 1 : 0);
     }
   });
@@ -410,7 +429,7 @@ StatusOr<std::vector<Piece>> Builder::Run(BuilderReport* report) {
 }  // namespace
 
 StatusOr<std::vector<Piece>> BuildPieces(const Corpus& corpus, const std::vector<Bond>& bonds,
-                               const BuilderOptions& options, BuilderReport* report) {
+                                         const BuilderOptions& options, BuilderReport* report) {
   BuilderReport local;
   Builder b(corpus, bonds, options);
   return b.Run(report ? report : &local);

@@ -31,15 +31,16 @@ namespace hypertok {
 using CutOracle = std::function<void(std::string_view word, std::vector<uint32_t>* cuts)>;
 
 struct BuilderOptions {
-  size_t pieces = 31744;          // normal pieces to choose (vocab − 256 − specials)
+  size_t pieces = 31744;           // normal pieces to choose (vocab − 256 − specials)
   double subword_seed_factor = 6;  // subword candidates seeded, × pieces
   double bond_seed_factor = 3;     // bond candidates seeded, × pieces
   size_t max_subword_chars = 16;
   size_t max_subword_bytes = 48;
   double shrink = 0.8;  // fraction kept per pruning round
   int threads = 1;
-  CutOracle cuts;       // morph boundaries for subword candidates, if any
+  CutOracle cuts;                    // morph boundaries for subword candidates, if any
   std::vector<std::string> endings;  // ending markers, seeded as kEnding candidates
+  std::vector<std::string> keep;     // always chosen (a morph lexicon); at most pieces / 2
   // Called after each pruning round; a non-OK status stops the build with it
   // (the trainer's --max-memory check). Optional.
   std::function<Status()> checkpoint;
@@ -58,7 +59,7 @@ struct BuilderReport {
 // distinct candidates), ordered by use in the sample (most used first), or
 // the checkpoint's error.
 StatusOr<std::vector<Piece>> BuildPieces(const Corpus& corpus, const std::vector<Bond>& bonds,
-                               const BuilderOptions& options, BuilderReport* report);
+                                         const BuilderOptions& options, BuilderReport* report);
 
 }  // namespace hypertok
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <set>
+#include <unordered_map>
 
 #include "common/hash.h"
 #include "common/memory.h"
@@ -20,6 +21,11 @@ using namespace std::string_view_literals;
 
 namespace {
 constexpr size_t kSelfTestSamples = 4;
+// Cost, in tokens, of a boundary inside a word off the morph boundaries in a
+// morph-aligned codebook: 2 places more boundaries on morphs than 1 (the
+// boundary precision on held-out dictionary words rises by 3 points) for
+// 0.9 % more tokens on running text (docs/TRAINING.md, "Morph alignment").
+constexpr uint32_t kMorphAlignPenalty = 2;
 constexpr size_t kSelfTestSampleBytes = 256;
 
 }  // namespace
@@ -58,9 +64,7 @@ Trainer::Trainer(TrainOptions options)
     : options_(options), state_(std::make_unique<State>(options)) {}
 Trainer::~Trainer() = default;
 
-Status Trainer::AddSource(ByteSource* source) {
-  return state_->corpus.AddSource(source);
-}
+Status Trainer::AddSource(ByteSource* source) { return state_->corpus.AddSource(source); }
 
 Status Trainer::AddCounts(ByteSource* source) { return state_->corpus.AddCounts(source); }
 
@@ -72,8 +76,7 @@ StatusOr<Codebook> Trainer::Build() {
   HT_CHECK_OR_RETURN(options_.vocab_size <= Codebook::kMaxVocabSize, InvalidArgument)
       << "--vocab-size " << options_.vocab_size << " exceeds the limit of "
       << Codebook::kMaxVocabSize;
-  HT_CHECK_OR_RETURN(options_.max_bond_words >= 0 && options_.max_bond_words <= 8,
-                     InvalidArgument)
+  HT_CHECK_OR_RETURN(options_.max_bond_words >= 0 && options_.max_bond_words <= 8, InvalidArgument)
       << "--max-bond-words must be between 0 and 8";
   HT_ASSIGN_OR_RETURN(std::vector<std::string> specials, ReservedSpecialTokens(options_));
   HT_CHECK_OR_RETURN(options_.vocab_size >= 256 + specials.size(), InvalidArgument)
@@ -95,26 +98,56 @@ StatusOr<Codebook> Trainer::Build() {
   BuilderOptions bo;
   bo.pieces = options_.vocab_size - 256 - specials.size();
   bo.threads = options_.threads;
+  if (options_.morph_align) {
+    // The kept lexicon leaves fewer entries to choose: seed more candidates
+    // and prune more gently, so those are chosen with more care (on ru-dev at
+    // 32k: 0.3 % fewer test tokens; docs/TRAINING.md, "Morph alignment").
+    bo.subword_seed_factor = 10;
+    bo.shrink = 0.9;
+  }
   // Morph boundaries and ending markers.
   std::shared_ptr<const MorphemeSplitter> morph = options_.morph;
   stats_.morph = morph ? "given" : "none";
   const auto words = corpus.WordCounts();
   if (!morph && options_.learn_morph) {
     if (!words.empty()) {
-      HT_ASSIGN_OR_RETURN(MorphemeSplitter m, MorphemeSplitter::TrainUnsupervised(
-                                                  words, {}));
+      HT_ASSIGN_OR_RETURN(MorphemeSplitter m, MorphemeSplitter::TrainUnsupervised(words, {}));
       morph = std::make_shared<const MorphemeSplitter>(std::move(m));
       stats_.morph = "learned";
     }
     HT_RETURN_IF_ERROR(CheckMemory(options_.max_memory, "learning the morph model"));
   }
   if (morph) {
-    bo.cuts = [morph](std::string_view word, std::vector<uint32_t>* cuts) {
-      *cuts = MorphCuts(morph->Split(word));
-    };
-    for (const EndingMarker& e : ExtractEndings(*morph, words))
-      bo.endings.push_back(e.text);
+    // Subword candidates respect morph boundaries — unless encoding is
+    // morph-aligned, where the lexicon and the encoder's penalty place the
+    // boundaries and free candidates compress better.
+    if (!options_.morph_align)
+      bo.cuts = [morph](std::string_view word, std::vector<uint32_t>* cuts) {
+        *cuts = MorphCuts(morph->Split(word));
+      };
+    for (const EndingMarker& e : ExtractEndings(*morph, words)) bo.endings.push_back(e.text);
     stats_.endings = bo.endings.size();
+  }
+  if (options_.morph_align) {
+    HT_CHECK_OR_RETURN(morph != nullptr, InvalidArgument)
+        << "morph-aligned encoding needs a morph model (give one, or let one be learned)";
+    // The lexicon: morphs of the lexicon words by the number of words they
+    // occur in (ties by bytes, so the choice is deterministic).
+    std::unordered_map<std::string, uint64_t> counts;
+    for (const std::string& word : options_.morph_lexicon) {
+      const std::vector<Morph> ms = morph->Split(word);
+      for (size_t k = 0; k < ms.size(); ++k) {
+        std::string m = word.substr(ms[k].begin, ms[k].end - ms[k].begin);
+        ++counts[k == 0 ? " " + m : m];
+      }
+    }
+    std::vector<std::pair<std::string, uint64_t>> ranked(counts.begin(), counts.end());
+    std::sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) {
+      return a.second != b.second ? a.second > b.second : a.first < b.first;
+    });
+    const size_t n = std::min({ranked.size(), options_.morph_lexicon_size, bo.pieces / 2});
+    for (size_t i = 0; i < n; ++i) bo.keep.push_back(std::move(ranked[i].first));
+    stats_.lexicon_morphs = bo.keep.size();
   }
   BuilderReport report;
   std::vector<Piece> pieces = Codebook::BytePieces();
@@ -138,8 +171,10 @@ StatusOr<Codebook> Trainer::Build() {
       {"sample_level", std::to_string(corpus.sample_level())},
       {"morph", stats_.morph},
   };
+  if (options_.morph_align) meta["morph_lexicon"] = std::to_string(stats_.lexicon_morphs);
   if (!options_.eod.empty()) meta[std::string(Codebook::kEodKey)] = options_.eod;
   HT_ASSIGN_OR_RETURN(Codebook cb, Codebook::Create(std::move(pieces), options_.scene, meta));
+  if (options_.morph_align) cb.set_morph_align_penalty(kMorphAlignPenalty);
   // The morph model travels with the codebook (optional section MRPH).
   if (morph) HT_RETURN_IF_ERROR(cb.AddExtraSection("MRPH", morph->Serialize()));
 
@@ -156,11 +191,41 @@ StatusOr<Codebook> Trainer::Build() {
   }
   inputs.emplace_back("\xEF\xBB\xBFHello,\r\nworld!\r\n\r\n\x00\xFF\xC0"sv);
   inputs.emplace_back("Мороз и солнце; день чудесный!\n\n中文 Ünïcödé 123");
-  HT_ASSIGN_OR_RETURN(Encoder enc, Encoder::CreateUnchecked(cb));
+  HT_ASSIGN_OR_RETURN(Encoder enc, MakeEncoder(cb, /*check=*/false));
   std::vector<SelfTest> tests;
   for (const std::string& in : inputs) tests.push_back({in, enc.Encode(in)});
   cb.set_self_tests(std::move(tests));
   return cb;
+}
+
+namespace {
+
+// Morph boundaries from a codebook's own morph model.
+class SplitterCutter final : public MorphCutter {
+ public:
+  explicit SplitterCutter(MorphemeSplitter m) : m_(std::move(m)) {}
+  void Cuts(std::string_view word, std::vector<uint32_t>* cuts) const override {
+    *cuts = MorphCuts(m_.Split(word));
+  }
+
+ private:
+  MorphemeSplitter m_;
+};
+
+}  // namespace
+
+StatusOr<Encoder> MakeEncoder(const Codebook& codebook, bool check) {
+  std::shared_ptr<const MorphCutter> cutter;
+  if (codebook.morph_aligned()) {
+    const std::string* model = codebook.extra_section("MRPH");
+    HT_CHECK_OR_RETURN(model != nullptr, DataLoss)
+        << "morph-aligned codebook without its morph model (section MRPH)";
+    auto m = MorphemeSplitter::Parse(*model);
+    if (!m.ok()) return m.status().WithPrefix("section MRPH");
+    cutter = std::make_shared<SplitterCutter>(std::move(m).value());
+  }
+  return check ? Encoder::Create(codebook, std::move(cutter))
+               : Encoder::CreateUnchecked(codebook, std::move(cutter));
 }
 
 }  // namespace hypertok

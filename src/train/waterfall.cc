@@ -1,6 +1,7 @@
 #include "train/waterfall.h"
 
 #include "codec/pretokenizer.h"
+#include "hypertok/trainer.h"
 
 namespace hypertok {
 
@@ -31,12 +32,12 @@ StatusOr<std::unique_ptr<Waterfall>> Waterfall::Create(const Codebook& codebook)
     std::vector<Piece> pieces = Codebook::BytePieces();
     for (size_t id = 256; id < codebook.size(); ++id) {
       const Piece& p = codebook.piece(id);
-      if (p.kind == PieceKind::kNormal && allowed[static_cast<int>(p.origin)])
-        pieces.push_back(p);
+      if (p.kind == PieceKind::kNormal && allowed[static_cast<int>(p.origin)]) pieces.push_back(p);
     }
-    HT_ASSIGN_OR_RETURN(Codebook cb, Codebook::Create(std::move(pieces), codebook.scene_mode(), {}));
+    HT_ASSIGN_OR_RETURN(Codebook cb,
+                        Codebook::Create(std::move(pieces), codebook.scene_mode(), {}));
     w->codebooks_.push_back(std::make_unique<Codebook>(std::move(cb)));
-    HT_ASSIGN_OR_RETURN(Encoder enc, Encoder::CreateUnchecked(*w->codebooks_.back()));
+    HT_ASSIGN_OR_RETURN(Encoder enc, MakeEncoder(*w->codebooks_.back(), /*check=*/false));
     w->encoders_.push_back(std::make_unique<Encoder>(std::move(enc)));
     w->counts_.stages.push_back({stage.name, 0});
   }

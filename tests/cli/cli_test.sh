@@ -208,6 +208,23 @@ expect_rc 0 "train --morph none" -- "$HT" train "$DATA/ru_gogol_shinel.txt" -o t
 expect_rc 2 "split with a codebook without a morph model" -- "$HT" split -m tn.htk words.txt
 "$HT" inspect tn.htk | grep -q 'MRPH' && fail "--morph none still embeds a morph model"
 "$HT" inspect $M | grep -q 'meta *morph = learned' && ok || fail "default training learns a morph model"
+# train --morph-align: word-internal boundaries follow the codebook's morph model.
+expect_rc 0 "train --morph-align" -- "$HT" train "$DATA/ru_gogol_shinel.txt" -o ta.htk --vocab-size 2000 \
+  --morph toy.morph --morph-align --morph-lexicon "$TESTDATA/toy_gold.tsv" -T2
+"$HT" inspect ta.htk --json | grep -q '"morph_align":2,' && ok || fail "inspect shows morph_align"
+"$HT" inspect ta.htk --json | grep -q '"morph_lexicon":"[1-9]' && ok || fail "metadata records the lexicon"
+for f in "$DATA/ru_gogol_shinel.txt" invalid.txt crlf.txt; do
+  "$HT" encode -m ta.htk "$f" -o ta.hts -f && "$HT" decode -m ta.htk ta.hts -o ta.out -f && cmp -s ta.out "$f" \
+    && ok || fail "morph-aligned round trip of $f"
+done
+"$HT" encode -m ta.htk "$DATA/ru_gogol_shinel.txt" -T1 --format ids -o a1.ids -f
+"$HT" encode -m ta.htk "$DATA/ru_gogol_shinel.txt" -T2 --format ids -o a2.ids -f
+cmp -s a1.ids a2.ids && ok || fail "morph-aligned ids differ between -T1 and -T2"
+expect_rc 2 "--morph-align with --morph none" -- "$HT" train "$DATA/ru_gogol_shinel.txt" -o tx.htk --morph none --morph-align
+expect_one_error_line "--morph-align with --morph none"
+expect_rc 2 "--morph-lexicon without --morph-align" -- "$HT" train "$DATA/ru_gogol_shinel.txt" -o tx.htk \
+  --morph-lexicon "$TESTDATA/toy_gold.tsv"
+[ -e tx.htk ] && fail "a refused train left tx.htk"
 
 # --- count / merge / train --from-counts ---------------------------------------------------
 # Shards counted apart and merged in any order give the bytes of counting them together, and

@@ -15,8 +15,7 @@ Codebook SmallCodebook() {
   pieces.push_back({" the", PieceKind::kNormal});
   pieces.push_back({"\xD0\xBC\xD0\xB8\xD1\x80", PieceKind::kNormal});  // "мир"
   pieces.push_back({"<|endoftext|>", PieceKind::kSpecial});
-  auto cb = Codebook::Create(std::move(pieces), SceneMode::kLine,
-                             {{"tool", "test"}, {"note", "x"}},
+  auto cb = Codebook::Create(std::move(pieces), SceneMode::kLine, {{"tool", "test"}, {"note", "x"}},
                              {{"the", {256}}});
   EXPECT_TRUE(cb.ok()) << cb.status().ToString();
   return std::move(cb).value();
@@ -159,21 +158,21 @@ std::string ConfPayload() {
 TEST(CodebookTest, UnknownOptionalSectionIsSkippedRequiredOneRefused) {
   std::string vocab = VocabPayload(3);
   uint64_t id = Hash64(vocab);
-  auto ok = Codebook::Parse(HandMade(
-      {{"CONF", true, ConfPayload()}, {"VOCB", true, vocab}, {"FUTR", false, "xyz"}}, id));
+  auto ok = Codebook::Parse(
+      HandMade({{"CONF", true, ConfPayload()}, {"VOCB", true, vocab}, {"FUTR", false, "xyz"}}, id));
   ASSERT_TRUE(ok.ok()) << ok.status().ToString();
   EXPECT_EQ(ok->size(), 259u);
   EXPECT_EQ(ok->format_minor(), 7);
-  auto bad = Codebook::Parse(HandMade(
-      {{"CONF", true, ConfPayload()}, {"VOCB", true, vocab}, {"FUTR", true, "xyz"}}, id));
+  auto bad = Codebook::Parse(
+      HandMade({{"CONF", true, ConfPayload()}, {"VOCB", true, vocab}, {"FUTR", true, "xyz"}}, id));
   EXPECT_EQ(bad.status().code(), StatusCode::kUnimplemented);
   EXPECT_NE(bad.status().message().find("FUTR"), std::string::npos);
 }
 
 TEST(CodebookTest, NewerMajorVersionIsRefused) {
   std::string vocab = VocabPayload(0);
-  auto r = Codebook::Parse(HandMade({{"CONF", true, ConfPayload()}, {"VOCB", true, vocab}},
-                                    Hash64(vocab), 2));
+  auto r = Codebook::Parse(
+      HandMade({{"CONF", true, ConfPayload()}, {"VOCB", true, vocab}}, Hash64(vocab), 2));
   EXPECT_EQ(r.status().code(), StatusCode::kUnimplemented);
 }
 
@@ -202,8 +201,8 @@ TEST(CodebookTest, HugeCountsAreRejectedWithoutAllocating) {
 
 TEST(CodebookTest, WrongHeaderIdIsDetected) {
   std::string vocab = VocabPayload(1);
-  auto r = Codebook::Parse(HandMade({{"CONF", true, ConfPayload()}, {"VOCB", true, vocab}},
-                                    Hash64(vocab) ^ 1));
+  auto r = Codebook::Parse(
+      HandMade({{"CONF", true, ConfPayload()}, {"VOCB", true, vocab}}, Hash64(vocab) ^ 1));
   EXPECT_EQ(r.status().code(), StatusCode::kDataLoss);
 }
 
@@ -218,6 +217,32 @@ TEST(CodebookTest, UnknownSettingIsRefused) {
   std::string vocab = VocabPayload(0);
   auto r = Codebook::Parse(HandMade({{"CONF", true, c}, {"VOCB", true, vocab}}, Hash64(vocab)));
   EXPECT_EQ(r.status().code(), StatusCode::kUnimplemented);
+}
+
+TEST(CodebookTest, MorphAlignmentRoundTripsAndNeedsItsMorphModel) {
+  Codebook cb = SmallCodebook();
+  EXPECT_FALSE(cb.morph_aligned());
+  cb.set_morph_align_penalty(2);
+  // Without the morph model the file is refused on reading.
+  auto lone = Codebook::Parse(cb.Serialize());
+  EXPECT_EQ(lone.status().code(), StatusCode::kDataLoss);
+  EXPECT_NE(lone.status().message().find("MRPH"), std::string::npos);
+  ASSERT_TRUE(cb.AddExtraSection("MRPH", "model bytes").ok());
+  auto back = Codebook::Parse(cb.Serialize());
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_EQ(back->morph_align_penalty(), 2u);
+  EXPECT_EQ(back->Serialize(), cb.Serialize());
+  // A value out of range is a clean error.
+  std::string c;
+  ByteWriter w(&c);
+  w.Varint(2);
+  w.LengthPrefixed("morph_align");
+  w.LengthPrefixed("9");
+  w.LengthPrefixed("scene");
+  w.LengthPrefixed("line");
+  std::string vocab = VocabPayload(0);
+  auto r = Codebook::Parse(HandMade({{"CONF", true, c}, {"VOCB", true, vocab}}, Hash64(vocab)));
+  EXPECT_EQ(r.status().code(), StatusCode::kDataLoss);
 }
 
 }  // namespace

@@ -161,6 +161,100 @@ TEST(EncoderTest, CharacterStepsGiveTheByteLevelResult) {
   }
 }
 
+// Morph boundaries of a word at fixed character offsets, for tests.
+class FixedCutter : public MorphCutter {
+ public:
+  explicit FixedCutter(std::vector<uint32_t> cuts) : cuts_(std::move(cuts)) {}
+  void Cuts(std::string_view word, std::vector<uint32_t>* cuts) const override {
+    cuts->clear();
+    for (uint32_t c : cuts_)
+      if (c < word.size()) cuts->push_back(c);
+  }
+
+ private:
+  std::vector<uint32_t> cuts_;
+};
+
+TEST(EncoderTest, MorphAlignedCodebookPutsBoundariesOnMorphs) {
+  Codebook cb = MakeCodebook({"ab", "cd", "abc", " abc", " ab"});
+  auto plain = Encoder::Create(cb);
+  ASSERT_TRUE(plain.ok());
+  // Two tokens either way; the tie goes to the longest first token.
+  std::vector<uint32_t> ids = plain->Encode(" abcd");
+  ASSERT_EQ(ids.size(), 2u);
+  EXPECT_EQ(cb.piece(ids[0]).bytes, " abc");
+  cb.set_morph_align_penalty(2);
+  EXPECT_EQ(Encoder::Create(cb).status().code(), StatusCode::kFailedPrecondition);
+  // With a morph boundary after "ab", " ab" + "cd" costs 2 and " abc" + "d"
+  // costs 2 + 2.
+  auto aligned = Encoder::Create(cb, std::make_shared<FixedCutter>(std::vector<uint32_t>{2}));
+  ASSERT_TRUE(aligned.ok());
+  ids = aligned->Encode(" abcd");
+  ASSERT_EQ(ids.size(), 2u);
+  EXPECT_EQ(cb.piece(ids[0]).bytes, " ab");
+  EXPECT_EQ(cb.piece(ids[1]).bytes, "cd");
+  // Outside words nothing changes.
+  EXPECT_EQ(aligned->Encode(" 1234, ;"), plain->Encode(" 1234, ;"));
+}
+
+// Fewest tokens + penalty × (boundaries inside the word off `cuts`), by
+// exhaustive recursion over one word unit.
+size_t BruteForceAligned(const Codebook& cb, std::string_view u, size_t at,
+                         const std::set<size_t>& cuts, size_t wb, size_t penalty) {
+  if (at == u.size()) return 0;
+  auto boundary_cost = [&](size_t end) {
+    return end > wb && end < u.size() && !cuts.count(end) ? penalty : 0;
+  };
+  size_t best = 1 + boundary_cost(at + 1) + BruteForceAligned(cb, u, at + 1, cuts, wb, penalty);
+  for (size_t id = 256; id < cb.size(); ++id) {
+    const std::string& p = cb.piece(id).bytes;
+    if (!u.substr(at).starts_with(p)) continue;
+    best = std::min(best, 1 + boundary_cost(at + p.size()) +
+                              BruteForceAligned(cb, u, at + p.size(), cuts, wb, penalty));
+  }
+  return best;
+}
+
+TEST(EncoderTest, MorphAlignedCostMatchesBruteForce) {
+  const uint64_t seed = testing::TestSeed();
+  std::mt19937_64 rng(seed);
+  for (int round = 0; round < 300; ++round) {
+    std::vector<std::string> words;
+    std::set<std::string> seen;
+    const int n = 1 + rng() % 10;
+    while (static_cast<int>(words.size()) < n) {
+      std::string w = (rng() % 3 == 0 ? " " : "");
+      for (size_t i = 0, k = 1 + rng() % 4; i < k; ++i) w += "abc"[rng() % 3];
+      if (w.size() > 1 && seen.insert(w).second) words.push_back(w);
+    }
+    Codebook cb = MakeCodebook(words);
+    const uint32_t penalty = 1 + rng() % 3;
+    cb.set_morph_align_penalty(penalty);
+    std::string u = " ";
+    for (size_t i = 0, k = 1 + rng() % 9; i < k; ++i) u += "abc"[rng() % 3];
+    std::vector<uint32_t> cut_list;
+    std::set<size_t> cuts;  // in unit offsets
+    for (uint32_t c = 1; c + 1 < u.size(); ++c)
+      if (rng() % 3 == 0) {
+        cut_list.push_back(c);
+        cuts.insert(c + 1);
+      }
+    auto enc = Encoder::Create(cb, std::make_shared<FixedCutter>(cut_list));
+    ASSERT_TRUE(enc.ok());
+    const std::vector<uint32_t> ids = enc->Encode(u);
+    size_t cost = 0, at = 0;
+    std::string back;
+    for (uint32_t id : ids) {
+      back += cb.piece(id).bytes;
+      at += cb.piece(id).bytes.size();
+      cost += 1 + (at > 1 && at < u.size() && !cuts.count(at) ? penalty : 0);
+    }
+    ASSERT_EQ(back, u) << "seed " << seed << " round " << round;
+    ASSERT_EQ(cost, BruteForceAligned(cb, u, 0, cuts, 1, penalty))
+        << "seed " << seed << " round " << round << " text '" << u << "'";
+  }
+}
+
 TEST(EncoderTest, NeverProducesSpecialTokens) {
   std::vector<Piece> pieces = Codebook::BytePieces();
   pieces.push_back({"<eos>", PieceKind::kSpecial});
