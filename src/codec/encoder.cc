@@ -218,9 +218,9 @@ void Encoder::Impl::SegmentUnit(std::string_view unit, std::vector<uint32_t>* id
     uint32_t end, piece;
   };
   struct Scratch {
-    std::vector<uint32_t> cost, choice_id, choice_len, starts, first, count, cuts;
+    std::vector<uint32_t> cost, choice_id, choice_len, starts, cuts;
     std::vector<uint8_t> pen;
-    std::vector<Match> matches, sorted;
+    std::vector<Match> matches;
   };
   thread_local Scratch t;
   t.cost.resize(n + 1);
@@ -241,11 +241,6 @@ void Encoder::Impl::SegmentUnit(std::string_view unit, std::vector<uint32_t>* id
     for (size_t i = 0; i < n; ++i) t.starts.push_back(static_cast<uint32_t>(i));
   }
   const size_t k_n = t.starts.size();
-  // Step (k, end, piece) of the DP: piece spells s[starts[k], end).
-  // Short units: the trie walks from all starts advance together, one byte
-  // per round, so their cache misses overlap instead of queuing; each
-  // start's matches come out in increasing end order, as the DP's tie rule
-  // wants. Long units walk one start at a time (bounded scratch memory).
   // Morph-aligned codebooks: pen[p] = penalty for each position p strictly
   // inside a word that is not a morph boundary — a token boundary there
   // costs that many tokens more — else 0.
@@ -259,6 +254,9 @@ void Encoder::Impl::SegmentUnit(std::string_view unit, std::vector<uint32_t>* id
       if (c > 0 && wb + c < n) t.pen[wb + c] = 0;
     pen = t.pen.data();
   }
+  // The DP at start i (next: the following start) over its steps (end,
+  // piece), piece spelling s[i, end), in increasing end order as the tie
+  // rule wants.
   auto relax = [&](size_t i, size_t next, const Match* m, size_t count) {
     // Byte tokens to the next start: one token per byte, and a boundary
     // between each (never a morph boundary: it is inside a character).
@@ -278,69 +276,19 @@ void Encoder::Impl::SegmentUnit(std::string_view unit, std::vector<uint32_t>* id
     t.choice_id[i] = best_id;
     t.choice_len[i] = best_len;
   };
-  constexpr size_t kLockstepMax = 64;
-  if (n <= kLockstepMax) {
-    uint32_t node[kLockstepMax], pos[kLockstepMax], who[kLockstepMax];
-    size_t active = 0;
-    for (size_t k = 0; k < k_n; ++k) {
-      const uint32_t r = trie.Root(s[t.starts[k]]);
-      if (r != 0) {
-        node[active] = r;
-        pos[active] = t.starts[k] + 1;
-        who[active++] = static_cast<uint32_t>(k);
-      }
-    }
-    t.count.assign(k_n, 0);
+  size_t next = n;  // the start after the current one
+  for (size_t k = k_n; k-- > 0;) {
+    const size_t i = t.starts[k];
     t.matches.clear();
-    struct Raw {
-      uint32_t k, end, piece;
-    };
-    Raw raw[kLockstepMax * (kLockstepMax + 1) / 2 + 1];
-    size_t n_raw = 0;
-    while (active > 0) {
-      size_t kept = 0;
-      for (size_t w = 0; w < active; ++w) {
-        const uint32_t piece = trie.Value(node[w]);
-        if (piece != ByteTrie::kNoValue) {
-          raw[n_raw++] = {who[w], pos[w], piece};
-          ++t.count[who[w]];
-        }
-        if (pos[w] == n) continue;
-        const uint32_t c = trie.Child(node[w], s[pos[w]]);
-        if (c == 0) continue;
-        node[kept] = c;
-        pos[kept] = pos[w] + 1;
-        who[kept++] = who[w];
-      }
-      active = kept;
+    uint32_t nd = trie.Root(s[i]);
+    for (size_t j = i + 1; nd != 0; ++j) {
+      const uint32_t piece = trie.Value(nd);
+      if (piece != ByteTrie::kNoValue) t.matches.push_back({static_cast<uint32_t>(j), piece});
+      if (j == n) break;
+      nd = trie.Child(nd, s[j]);
     }
-    // Group by start, keeping each start's matches in the order found.
-    t.first.resize(k_n + 1);
-    t.first[0] = 0;
-    for (size_t k = 0; k < k_n; ++k) t.first[k + 1] = t.first[k] + t.count[k];
-    t.sorted.resize(n_raw);
-    for (size_t k = 0; k < k_n; ++k) t.count[k] = t.first[k];
-    for (size_t q = 0; q < n_raw; ++q) t.sorted[t.count[raw[q].k]++] = {raw[q].end, raw[q].piece};
-    size_t next = n;
-    for (size_t k = k_n; k-- > 0;) {
-      relax(t.starts[k], next, t.sorted.data() + t.first[k], t.first[k + 1] - t.first[k]);
-      next = t.starts[k];
-    }
-  } else {
-    size_t next = n;  // the start after the current one
-    for (size_t k = k_n; k-- > 0;) {
-      const size_t i = t.starts[k];
-      t.matches.clear();
-      uint32_t nd = trie.Root(s[i]);
-      for (size_t j = i + 1; nd != 0; ++j) {
-        const uint32_t piece = trie.Value(nd);
-        if (piece != ByteTrie::kNoValue) t.matches.push_back({static_cast<uint32_t>(j), piece});
-        if (j == n) break;
-        nd = trie.Child(nd, s[j]);
-      }
-      relax(i, next, t.matches.data(), t.matches.size());
-      next = i;
-    }
+    relax(i, next, t.matches.data(), t.matches.size());
+    next = i;
   }
   for (size_t i = 0; i < n; i += t.choice_len[i]) {
     if (t.choice_id[i] != kNone) {

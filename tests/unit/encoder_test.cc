@@ -123,8 +123,8 @@ std::string RandomUtf8Text(std::mt19937_64& rng, size_t n_chars) {
 TEST(EncoderTest, CharacterStepsGiveTheByteLevelResult) {
   // With every piece whole UTF-8 characters the encoder visits character
   // starts only; one piece that is not (and never matches) makes it visit
-  // every byte. Both must give the same ids — short units (walked in
-  // lockstep) and long ones alike — and the brute-force minimum.
+  // every byte. Both must give the same ids, on short units and on long
+  // ones (past the memo's 255-byte keys), and the brute-force minimum.
   const uint64_t seed = testing::TestSeed();
   std::mt19937_64 rng(seed);
   for (int round = 0; round < 200; ++round) {
