@@ -118,7 +118,6 @@ class UnitMemo {
   // slot_bits: log2 of the slot count; arena_words: record space, in uint32s.
   UnitMemo(int slot_bits, size_t arena_words);
 
-  size_t SlotIndex(uint64_t h) const { return h & mask_; }
   void PrefetchSlot(uint64_t h) const { __builtin_prefetch(&slots_[h & mask_]); }
   // Prefetches the record of the first slot on u's probe path that carries
   // its tag (the usual hit), so the key compare does not wait on memory.

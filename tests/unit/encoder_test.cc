@@ -54,6 +54,18 @@ std::string RandomText(std::mt19937_64& rng, size_t n) {
   return s;
 }
 
+// n distinct words from make(), skipping those accept() refuses.
+template <typename Make, typename Accept>
+std::vector<std::string> DistinctWords(size_t n, Make make, Accept accept) {
+  std::vector<std::string> words;
+  std::set<std::string> seen;
+  while (words.size() < n) {
+    std::string w = make();
+    if (accept(w) && seen.insert(w).second) words.push_back(std::move(w));
+  }
+  return words;
+}
+
 TEST(EncoderTest, GreedyWouldLoseMinimumWins) {
   // Greedy longest-match takes "abc" then "d","e" (3 tokens); the minimum is
   // "ab" + "cde" (2).
@@ -91,13 +103,9 @@ TEST(EncoderTest, MatchesBruteForceOnRandomVocabularies) {
   const uint64_t seed = testing::TestSeed();
   std::mt19937_64 rng(seed);
   for (int round = 0; round < 400; ++round) {
-    std::vector<std::string> words;
-    std::set<std::string> seen;
-    int n = 1 + rng() % 12;
-    while (static_cast<int>(words.size()) < n) {
-      std::string w = RandomText(rng, 2 + rng() % 5);
-      if (seen.insert(w).second) words.push_back(w);
-    }
+    const std::vector<std::string> words = DistinctWords(
+        1 + rng() % 12, [&] { return RandomText(rng, 2 + rng() % 5); },
+        [](const std::string&) { return true; });
     Codebook cb = MakeCodebook(words);
     auto enc = Encoder::Create(cb);
     ASSERT_TRUE(enc.ok());
@@ -128,16 +136,14 @@ TEST(EncoderTest, CharacterStepsGiveTheByteLevelResult) {
   const uint64_t seed = testing::TestSeed();
   std::mt19937_64 rng(seed);
   for (int round = 0; round < 200; ++round) {
-    std::vector<std::string> words;
-    std::set<std::string> seen;
-    const int n = 1 + rng() % 10;
-    while (static_cast<int>(words.size()) < n) {
-      std::string w = RandomUtf8Text(rng, 1 + rng() % 4);
-      bool valid = true;
-      for (size_t i = 0, len; i < w.size(); i += len)
-        valid &= ClassAt(w, i, &len) != CharClass::kInvalid;
-      if (valid && w.size() > 1 && seen.insert(w).second) words.push_back(w);
-    }
+    const std::vector<std::string> words = DistinctWords(
+        1 + rng() % 10, [&] { return RandomUtf8Text(rng, 1 + rng() % 4); },
+        [](const std::string& w) {
+          bool valid = w.size() > 1;
+          for (size_t i = 0, len; i < w.size(); i += len)
+            valid &= ClassAt(w, i, &len) != CharClass::kInvalid;
+          return valid;
+        });
     Codebook whole = MakeCodebook(words);
     std::vector<std::string> more = words;
     more.push_back("\xFF\xFE");
@@ -219,14 +225,14 @@ TEST(EncoderTest, MorphAlignedCostMatchesBruteForce) {
   const uint64_t seed = testing::TestSeed();
   std::mt19937_64 rng(seed);
   for (int round = 0; round < 300; ++round) {
-    std::vector<std::string> words;
-    std::set<std::string> seen;
-    const int n = 1 + rng() % 10;
-    while (static_cast<int>(words.size()) < n) {
-      std::string w = (rng() % 3 == 0 ? " " : "");
-      for (size_t i = 0, k = 1 + rng() % 4; i < k; ++i) w += "abc"[rng() % 3];
-      if (w.size() > 1 && seen.insert(w).second) words.push_back(w);
-    }
+    const std::vector<std::string> words = DistinctWords(
+        1 + rng() % 10,
+        [&] {
+          std::string w = rng() % 3 == 0 ? " " : "";
+          for (size_t i = 0, k = 1 + rng() % 4; i < k; ++i) w += "abc"[rng() % 3];
+          return w;
+        },
+        [](const std::string& w) { return w.size() > 1; });
     Codebook cb = MakeCodebook(words);
     const uint32_t penalty = 1 + rng() % 3;
     cb.set_morph_align_penalty(penalty);
