@@ -73,6 +73,12 @@ class Encoder {
 
   void EncodeAllowingSpecial(std::string_view text, std::vector<uint32_t>* ids) const;
 
+  // The same, writing to ids[0..): it must have room for text.size() ids
+  // (no segmentation has more tokens than bytes). Returns how many were
+  // written. For drivers that keep one buffer per batch of text.
+  size_t Encode(std::string_view text, uint32_t* ids) const;
+  size_t EncodeAllowingSpecial(std::string_view text, uint32_t* ids) const;
+
   uint64_t codebook_id() const;
   size_t vocab_size() const;
 

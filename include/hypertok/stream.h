@@ -27,7 +27,7 @@ namespace hypertok {
 class Hasher64;
 
 struct StreamOptions {
-  bool zstd = false;    // compress each block's payload with zstd
+  bool zstd = false;  // compress each block's payload with zstd
   int zstd_level = 3;
 };
 
@@ -63,15 +63,14 @@ class StreamWriter : public TokenSink {
 
   // Writes the header at once. Tokens are 2 bytes wide when vocab_size <=
   // 65536, else 4.
-  StreamWriter(ByteSink* sink, uint64_t codebook_id, size_t vocab_size,
-               StreamOptions options = {});
+  StreamWriter(ByteSink* sink, uint64_t codebook_id, size_t vocab_size, StreamOptions options = {});
   ~StreamWriter() override;
 
   Status status() const { return status_; }
   // Adds the ids of (part of) a scene whose original bytes are `original`.
   // scene_end=false means the next Add continues the same scene.
-  Status Add(std::span<const uint32_t> ids, std::string_view original,
-             bool scene_end, bool document_end) override;
+  Status Add(std::span<const uint32_t> ids, std::string_view original, bool scene_end,
+             bool document_end) override;
   // Writes the last block and the end record. Nothing may be added after.
   Status Finish() override;
   const StreamTotals& totals() const { return totals_; }
@@ -84,7 +83,14 @@ class StreamWriter : public TokenSink {
   int width_;
   Status status_;
   std::vector<SceneEntry> entries_;
-  std::vector<uint32_t> tokens_;
+  // The block being filled: its tokens already serialized (width_ bytes
+  // each, little-endian), in buffers allocated once and reused, so a long
+  // encode does not fault in fresh memory for every block.
+  std::unique_ptr<char[]> token_bytes_;
+  size_t block_tokens_ = 0;
+  std::string table_;
+  std::unique_ptr<char[]> zstd_in_, zstd_out_;  // with options_.zstd only
+  size_t zstd_in_size_ = 0, zstd_out_size_ = 0;
   StreamTotals totals_;
   std::unique_ptr<Hasher64> hash_;
 };
@@ -102,16 +108,15 @@ class StreamReader {
   // When a stream's end record is read, *ended is set and stream_totals()
   // holds that stream's totals (the caller checks them); the header of the
   // next concatenated stream, if any, is read on the following call.
-  StatusOr<bool> Next(std::vector<SceneEntry>* entries,
-                      std::vector<uint32_t>* tokens, bool* ended);
+  StatusOr<bool> Next(std::vector<SceneEntry>* entries, std::vector<uint32_t>* tokens, bool* ended);
   // The header of the stream being read (valid after the first Next()).
   const StreamHeader& header() const { return header_; }
   const StreamTotals& stream_totals() const { return end_; }
   uint64_t streams_read() const { return streams_; }
 
  private:
-  StatusOr<bool> NextImpl(std::vector<SceneEntry>* entries,
-                          std::vector<uint32_t>* tokens, bool* ended);
+  StatusOr<bool> NextImpl(std::vector<SceneEntry>* entries, std::vector<uint32_t>* tokens,
+                          bool* ended);
   Status ReadHeader(bool* eof);
   ByteSource* source_;
   StreamHeader header_;
@@ -126,8 +131,7 @@ class StreamReader {
 // Decodes every stream in `source` with `decoder`, writing the original bytes
 // to `sink` and checking each stream's codebook ID, sizes and original
 // checksum. Returns the totals over all streams.
-StatusOr<StreamTotals> DecodeStream(const Decoder& decoder, ByteSource* source,
-                                    ByteSink* sink);
+StatusOr<StreamTotals> DecodeStream(const Decoder& decoder, ByteSource* source, ByteSink* sink);
 
 // Reads a stream's header and totals without decoding (for `inspect`).
 struct StreamSummary {

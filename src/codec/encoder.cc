@@ -119,8 +119,9 @@ struct Encoder::Impl {
   std::unique_ptr<UnitMemo> memo;
 
   void Build(const Codebook& cb);
-  // Fewest tokens for one unit with the trie; appends the ids.
-  void SegmentUnit(std::string_view unit, std::vector<uint32_t>* ids) const;
+  // Fewest tokens for one unit with the trie; writes the ids (at most one
+  // per byte) to ids and returns how many.
+  size_t SegmentUnit(std::string_view unit, uint32_t* ids) const;
   uint32_t BondUnit(std::string_view unit) const {
     if (!has_bonds) return kNone;
     // Most units are in no multi-unit piece; a one-bit-per-hash filter
@@ -132,7 +133,14 @@ struct Encoder::Impl {
   }
   static constexpr uint64_t kBondFilterBits = uint64_t{1} << 20;
   std::vector<uint64_t> bond_filter = std::vector<uint64_t>(kBondFilterBits / 64);
-  void EncodeWindow(std::string_view text, std::vector<uint32_t>* ids) const;
+  // Writes the ids of one window (text.size() <= kWindowBytes) to out,
+  // which has room for text.size() ids; returns how many.
+  size_t EncodeWindow(std::string_view text, uint32_t* out) const;
+  // Calls plain(stretch) for each stretch of text between special tokens'
+  // spellings and special(id) for each spelling, in order (longest first,
+  // leftmost first).
+  template <typename Plain, typename Special>
+  void SplitAtSpecials(std::string_view text, Plain&& plain, Special&& special) const;
 };
 
 void Encoder::Impl::Build(const Codebook& cb) {
@@ -211,7 +219,7 @@ void Encoder::Impl::Build(const Codebook& cb) {
   }
 }
 
-void Encoder::Impl::SegmentUnit(std::string_view unit, std::vector<uint32_t>* ids) const {
+size_t Encoder::Impl::SegmentUnit(std::string_view unit, uint32_t* ids) const {
   const size_t n = unit.size();
   const uint8_t* s = reinterpret_cast<const uint8_t*>(unit.data());
   struct Match {
@@ -290,35 +298,40 @@ void Encoder::Impl::SegmentUnit(std::string_view unit, std::vector<uint32_t>* id
     relax(i, next, t.matches.data(), t.matches.size());
     next = i;
   }
+  uint32_t* w = ids;
   for (size_t i = 0; i < n; i += t.choice_len[i]) {
     if (t.choice_id[i] != kNone) {
-      ids->push_back(t.choice_id[i]);
+      *w++ = t.choice_id[i];
     } else {
-      for (size_t b = i; b < i + t.choice_len[i]; ++b) ids->push_back(s[b]);
+      for (size_t b = i; b < i + t.choice_len[i]; ++b) *w++ = s[b];
     }
   }
+  return static_cast<size_t>(w - ids);
 }
 
-void Encoder::Impl::EncodeWindow(std::string_view text, std::vector<uint32_t>* out) const {
+size_t Encoder::Impl::EncodeWindow(std::string_view text, uint32_t* out) const {
   // A unit's spelling (n_ids ids at `ids`: in the memo, in byte_id, or in
   // extra).
   struct Unit {
     const uint32_t* ids;
     uint32_t n_ids, bond_unit;
   };
+  // Per-thread scratch for a window of at most kWindowBytes bytes, so at
+  // most that many units and ids: allocated once at full size (address space;
+  // pages are touched only as far as used), so nothing is copied or
+  // zero-filled as a window's units are added.
   struct Scratch {
-    std::vector<Unit> units;
-    std::vector<uint32_t> extra;
-    std::vector<uint32_t> cost, choice, len;
+    std::unique_ptr<Unit[]> units = std::make_unique_for_overwrite<Unit[]>(kWindowBytes);
+    std::unique_ptr<uint32_t[]> extra = std::make_unique_for_overwrite<uint32_t[]>(kWindowBytes);
+    std::unique_ptr<uint32_t[]> cost = std::make_unique_for_overwrite<uint32_t[]>(kWindowBytes + 1);
+    std::unique_ptr<uint32_t[]> choice = std::make_unique_for_overwrite<uint32_t[]>(kWindowBytes);
+    std::unique_ptr<uint32_t[]> len = std::make_unique_for_overwrite<uint32_t[]>(kWindowBytes);
   };
   thread_local Scratch scratch;
-  std::vector<Unit>& units = scratch.units;
-  std::vector<uint32_t>& extra = scratch.extra;
-  // Spellings of a window's n bytes take at most n ids, so extra never
-  // reallocates (its pointers stay valid); units grows as needed and keeps
-  // its size for the thread's next window.
-  extra.clear();
-  extra.reserve(text.size());
+  Unit* const units = scratch.units.get();
+  // Spellings segmented in this window (not from the memo).
+  uint32_t* const extra = scratch.extra.get();
+  size_t extra_used = 0;
   auto CopyIds = [](const Unit& u, uint32_t* w) {
     const uint32_t* p = u.ids;
     *w++ = *p++;
@@ -326,21 +339,15 @@ void Encoder::Impl::EncodeWindow(std::string_view text, std::vector<uint32_t>* o
     return w;
   };
   size_t m = 0;
-  size_t total_ids = 0;  // of every unit's own spelling: a bound on the tokens
-  auto add = [&](const Unit& u) {
-    if (m == units.size()) [[unlikely]]
-      units.resize(units.size() * 2 + 4096);
-    units[m++] = u;
-    total_ids += u.n_ids;
-  };
+  auto add = [&](const Unit& u) { units[m++] = u; };
 
   auto segment = [&](std::string_view u, uint64_t h, bool memoize) {
-    const size_t at = extra.size();
-    SegmentUnit(u, &extra);
-    const uint32_t n = static_cast<uint32_t>(extra.size() - at);
+    uint32_t* const at = extra + extra_used;
+    const uint32_t n = static_cast<uint32_t>(SegmentUnit(u, at));
+    extra_used += n;
     const uint32_t bond_unit = BondUnit(u);
-    add({extra.data() + at, n, bond_unit});
-    if (memoize) memo->Insert(u, h, extra.data() + at, n, bond_unit);
+    add({at, n, bond_unit});
+    if (memoize) memo->Insert(u, h, at, n, bond_unit);
   };
   auto resolve = [&](std::string_view u, uint64_t h) {
     if (u.size() == 1) {
@@ -389,25 +396,18 @@ void Encoder::Impl::EncodeWindow(std::string_view text, std::vector<uint32_t>* o
     resolve(std::string_view(pend.p, pend.len), pend.h);
   }
 
+  // Every unit's own spelling together is at most one id per byte, so the
+  // ids fit in out however the bond DP below shortens them.
   if (!has_bonds) {
-    const size_t base = out->size();
-    out->resize(base + total_ids);
-    uint32_t* w = out->data() + base;
-    for (size_t i = 0; i < m; ++i) {
-      w = CopyIds(units[i], w);
-    }
-    return;
+    uint32_t* w = out;
+    for (size_t i = 0; i < m; ++i) w = CopyIds(units[i], w);
+    return static_cast<size_t>(w - out);
   }
   // Unit-sequence DP: cost[i] = fewest tokens for units i.., choice[i] = the
   // multi-unit piece taken at i (kNone: the unit's own spelling), len[i] = units.
-  std::vector<uint32_t>& cost = scratch.cost;
-  std::vector<uint32_t>& choice = scratch.choice;
-  std::vector<uint32_t>& len = scratch.len;
-  if (cost.size() < m + 1) {
-    cost.resize(m + 1);
-    choice.resize(m);
-    len.resize(m);
-  }
+  uint32_t* const cost = scratch.cost.get();
+  uint32_t* const choice = scratch.choice.get();
+  uint32_t* const len = scratch.len.get();
   cost[m] = 0;
   for (size_t i = m; i-- > 0;) {
     // Prefetch the second step of the walk that starts a few units back.
@@ -438,10 +438,7 @@ void Encoder::Impl::EncodeWindow(std::string_view text, std::vector<uint32_t>* o
     choice[i] = best_piece;
     len[i] = best_len;
   }
-  // At most total_ids tokens come out; write them through a pointer.
-  const size_t base = out->size();
-  out->resize(base + total_ids);
-  uint32_t* w = out->data() + base;
+  uint32_t* w = out;
   for (size_t i = 0; i < m; i += len[i]) {
     if (choice[i] != kNone) {
       *w++ = choice[i];
@@ -449,7 +446,31 @@ void Encoder::Impl::EncodeWindow(std::string_view text, std::vector<uint32_t>* o
       w = CopyIds(units[i], w);
     }
   }
-  out->resize(static_cast<size_t>(w - out->data()));
+  return static_cast<size_t>(w - out);
+}
+
+// Calls plain(text) for each stretch of text between special tokens' spellings
+// and special(id) for each spelling, in order.
+template <typename Plain, typename Special>
+void Encoder::Impl::SplitAtSpecials(std::string_view text, Plain&& plain, Special&& special) const {
+  size_t start = 0;  // text before i not yet handed out
+  size_t i = 0;
+  while (i < text.size()) {
+    if (special_first[static_cast<uint8_t>(text[i])]) {
+      const std::string_view rest = text.substr(i);
+      auto it = std::find_if(specials.begin(), specials.end(),
+                             [&](const auto& s) { return rest.starts_with(s.first); });
+      if (it != specials.end()) {
+        if (i > start) plain(text.substr(start, i - start));
+        special(it->second);
+        i += it->first.size();
+        start = i;
+        continue;
+      }
+    }
+    ++i;
+  }
+  if (start < text.size()) plain(text.substr(start));
 }
 
 size_t WindowEnd(std::string_view text) {
@@ -493,33 +514,39 @@ StatusOr<Encoder> Encoder::Create(const Codebook& codebook,
   return enc;
 }
 
-void Encoder::Encode(std::string_view text, std::vector<uint32_t>* ids) const {
+size_t Encoder::Encode(std::string_view text, uint32_t* ids) const {
+  size_t n = 0;
   while (!text.empty()) {
-    size_t end = WindowEnd(text);
-    impl_->EncodeWindow(text.substr(0, end), ids);
+    const size_t end = WindowEnd(text);
+    n += impl_->EncodeWindow(text.substr(0, end), ids + n);
+    text.remove_prefix(end);
+  }
+  return n;
+}
+
+void Encoder::Encode(std::string_view text, std::vector<uint32_t>* ids) const {
+  // Window by window, so the room asked for stays bounded for a long text.
+  while (!text.empty()) {
+    const size_t end = WindowEnd(text);
+    const size_t base = ids->size();
+    ids->resize(base + end);
+    ids->resize(base + impl_->EncodeWindow(text.substr(0, end), ids->data() + base));
     text.remove_prefix(end);
   }
 }
 
 void Encoder::EncodeAllowingSpecial(std::string_view text, std::vector<uint32_t>* ids) const {
-  size_t start = 0;  // text before i not yet encoded
-  size_t i = 0;
-  while (i < text.size()) {
-    if (impl_->special_first[static_cast<uint8_t>(text[i])]) {
-      const std::string_view rest = text.substr(i);
-      auto it = std::find_if(impl_->specials.begin(), impl_->specials.end(),
-                             [&](const auto& s) { return rest.starts_with(s.first); });
-      if (it != impl_->specials.end()) {
-        if (i > start) Encode(text.substr(start, i - start), ids);
-        ids->push_back(it->second);
-        i += it->first.size();
-        start = i;
-        continue;
-      }
-    }
-    ++i;
-  }
-  if (start < text.size()) Encode(text.substr(start), ids);
+  impl_->SplitAtSpecials(
+      text, [&](std::string_view plain) { Encode(plain, ids); },
+      [&](uint32_t id) { ids->push_back(id); });
+}
+
+size_t Encoder::EncodeAllowingSpecial(std::string_view text, uint32_t* ids) const {
+  size_t n = 0;
+  impl_->SplitAtSpecials(
+      text, [&](std::string_view plain) { n += Encode(plain, ids + n); },
+      [&](uint32_t id) { ids[n++] = id; });
+  return n;
 }
 
 uint64_t Encoder::codebook_id() const { return impl_->codebook_id; }

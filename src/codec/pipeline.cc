@@ -25,30 +25,39 @@ namespace hypertok {
 namespace {
 
 constexpr size_t kReadBytes = size_t{1} << 20;
-constexpr size_t kBatchBytes = size_t{4} << 20;
+constexpr size_t kBatchBytes = size_t{1} << 20;
+// A batch is cut once it holds kBatchBytes; it may also carry the tail of the
+// previous one (a scene still waiting for its end, at most a window) and one
+// read past the cut.
+constexpr size_t kBatchCapacity = kBatchBytes + Encoder::kWindowBytes + 2 * kReadBytes;
 
 struct PieceRef {
   size_t begin, end;  // in Batch::text
   bool scene_end;
+  size_t ids_begin = 0, ids_end = 0;  // in Batch::ids, once encoded
 };
 
 struct Batch {
   RawBuffer text;
   std::vector<PieceRef> pieces;
-  std::vector<std::vector<uint32_t>> ids;
+  // The ids of all pieces, one after another: room for one id per byte of
+  // text (no piece has more), touched only as far as written.
+  std::unique_ptr<uint32_t[]> ids;
+  size_t ids_room = 0;
   bool document_end = false;
 
   void Encode(const Encoder& encoder, bool allow_special) {
-    ids.resize(pieces.size());
-    for (size_t i = 0; i < pieces.size(); ++i) {
-      ids[i].clear();
-      const std::string_view piece =
-          text.view().substr(pieces[i].begin, pieces[i].end - pieces[i].begin);
-      if (allow_special) {
-        encoder.EncodeAllowingSpecial(piece, &ids[i]);
-      } else {
-        encoder.Encode(piece, &ids[i]);
-      }
+    if (ids_room < text.size()) {
+      ids_room = std::max(text.size(), kBatchCapacity);
+      ids = std::make_unique_for_overwrite<uint32_t[]>(ids_room);
+    }
+    size_t n = 0;
+    for (PieceRef& p : pieces) {
+      const std::string_view piece = text.view().substr(p.begin, p.end - p.begin);
+      p.ids_begin = n;
+      n += allow_special ? encoder.EncodeAllowingSpecial(piece, ids.get() + n)
+                         : encoder.Encode(piece, ids.get() + n);
+      p.ids_end = n;
     }
   }
 };
@@ -108,10 +117,11 @@ Status EncodeSource(const Encoder& encoder, ByteSource* source, const EncodeOpti
     for (size_t i = 0; i < b.pieces.size(); ++i) {
       const PieceRef& p = b.pieces[i];
       const bool doc_end = b.document_end && i + 1 == b.pieces.size();
-      HT_RETURN_IF_ERROR(sink->Add(b.ids[i], b.text.view().substr(p.begin, p.end - p.begin),
-                                   p.scene_end, doc_end));
+      const std::span<const uint32_t> ids(b.ids.get() + p.ids_begin, p.ids_end - p.ids_begin);
+      HT_RETURN_IF_ERROR(
+          sink->Add(ids, b.text.view().substr(p.begin, p.end - p.begin), p.scene_end, doc_end));
       local.bytes += p.end - p.begin;
-      local.tokens += b.ids[i].size();
+      local.tokens += ids.size();
       local.scenes += p.scene_end;
     }
     if (options.progress) options.progress(local.bytes);
@@ -168,10 +178,7 @@ Status EncodeSource(const Encoder& encoder, ByteSource* source, const EncodeOpti
     }
     b->pieces.clear();
     b->document_end = false;
-    // A batch is cut once it holds kBatchBytes; it may also carry the tail
-    // of the previous one (a scene still waiting for its end, at most a
-    // window) and one read past the cut.
-    b->text.Reserve(kBatchBytes + Encoder::kWindowBytes + 2 * kReadBytes);
+    b->text.Reserve(kBatchCapacity);
     return b;
   };
   std::unique_ptr<Batch> cur = fresh_batch();

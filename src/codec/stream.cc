@@ -4,6 +4,7 @@
 #include <zstd.h>
 
 #include <algorithm>
+#include <cstring>
 
 #include "common/bytes.h"
 #include "common/hash.h"
@@ -28,6 +29,7 @@ StreamWriter::StreamWriter(ByteSink* sink, uint64_t codebook_id, size_t vocab_si
     : sink_(sink),
       options_(options),
       width_(vocab_size <= 65536 ? 2 : 4),
+      token_bytes_(std::make_unique_for_overwrite<char[]>(kBlockTokens * width_)),
       hash_(std::make_unique<Hasher64>()) {
   std::string h;
   ByteWriter w(&h);
@@ -44,15 +46,15 @@ StreamWriter::StreamWriter(ByteSink* sink, uint64_t codebook_id, size_t vocab_si
 
 StreamWriter::~StreamWriter() = default;
 
-Status StreamWriter::Add(std::span<const uint32_t> ids, std::string_view original,
-                         bool scene_end, bool document_end) {
+Status StreamWriter::Add(std::span<const uint32_t> ids, std::string_view original, bool scene_end,
+                         bool document_end) {
   HT_RETURN_IF_ERROR(status_);
   hash_->Update(original);
   totals_.bytes += original.size();
   // Split so no entry or block exceeds kBlockTokens.
   size_t done = 0;
   do {
-    size_t room = kBlockTokens - tokens_.size();
+    size_t room = kBlockTokens - block_tokens_;
     size_t take = std::min(room, ids.size() - done);
     bool last_part = done + take == ids.size();
     if (!entries_.empty() && !entries_.back().scene_end) {
@@ -66,9 +68,24 @@ Status StreamWriter::Add(std::span<const uint32_t> ids, std::string_view origina
       ++totals_.scenes;
       totals_.documents += document_end;
     }
-    tokens_.insert(tokens_.end(), ids.begin() + done, ids.begin() + done + take);
+    char* p = token_bytes_.get() + block_tokens_ * width_;
+    const uint32_t* t = ids.data() + done;
+    if (width_ == 2) {
+      for (size_t i = 0; i < take; ++i, p += 2) {
+        p[0] = static_cast<char>(t[i]);
+        p[1] = static_cast<char>(t[i] >> 8);
+      }
+    } else {
+      for (size_t i = 0; i < take; ++i, p += 4) {
+        p[0] = static_cast<char>(t[i]);
+        p[1] = static_cast<char>(t[i] >> 8);
+        p[2] = static_cast<char>(t[i] >> 16);
+        p[3] = static_cast<char>(t[i] >> 24);
+      }
+    }
+    block_tokens_ += take;
     done += take;
-    if (tokens_.size() >= kBlockTokens) {
+    if (block_tokens_ >= kBlockTokens) {
       status_ = FlushBlock();
       HT_RETURN_IF_ERROR(status_);
     }
@@ -78,40 +95,50 @@ Status StreamWriter::Add(std::span<const uint32_t> ids, std::string_view origina
 
 Status StreamWriter::FlushBlock() {
   if (entries_.empty()) return OkStatus();
-  std::string raw;
-  ByteWriter w(&raw);
+  // The block's payload is the scene table followed by the token bytes.
+  table_.clear();
+  ByteWriter w(&table_);
   w.Varint(entries_.size());
   for (const SceneEntry& e : entries_)
     w.Varint(uint64_t{e.tokens} << 2 | (e.scene_end ? 1 : 0) | (e.document_end ? 2 : 0));
-  size_t at = raw.size();
-  raw.resize(at + tokens_.size() * width_);
-  char* p = raw.data() + at;
-  for (uint32_t t : tokens_)
-    for (int i = 0; i < width_; ++i) *p++ = static_cast<char>(t >> (8 * i));
-  std::string stored;
-  if (options_.zstd) {
-    stored.resize(ZSTD_compressBound(raw.size()));
-    size_t n = ZSTD_compress(stored.data(), stored.size(), raw.data(), raw.size(),
-                             options_.zstd_level);
-    if (ZSTD_isError(n)) return InternalError(std::string("zstd: ") + ZSTD_getErrorName(n));
-    stored.resize(n);
-  } else {
-    stored = std::move(raw);
-    raw.clear();
-  }
-  size_t raw_size = options_.zstd ? raw.size() : stored.size();
+  const std::string_view tokens(token_bytes_.get(), block_tokens_ * width_);
+  const size_t raw_size = table_.size() + tokens.size();
   std::string head;
   ByteWriter hw(&head);
   hw.U8(kBlockData);
   hw.U32(static_cast<uint32_t>(raw_size));
-  hw.U32(static_cast<uint32_t>(stored.size()));
-  hw.U64(Hash64(stored));
-  HT_RETURN_IF_ERROR(sink_->Write(head));
-  HT_RETURN_IF_ERROR(sink_->Write(stored));
-  totals_.tokens += tokens_.size();
+  if (options_.zstd) {
+    if (zstd_in_size_ < raw_size) {
+      // Grown at most a few times: a full block's tokens and a typical table.
+      zstd_in_size_ = std::max(raw_size, kBlockTokens * width_ + (size_t{1} << 16));
+      zstd_in_ = std::make_unique_for_overwrite<char[]>(zstd_in_size_);
+      zstd_out_size_ = ZSTD_compressBound(zstd_in_size_);
+      zstd_out_ = std::make_unique_for_overwrite<char[]>(zstd_out_size_);
+    }
+    std::memcpy(zstd_in_.get(), table_.data(), table_.size());
+    std::memcpy(zstd_in_.get() + table_.size(), tokens.data(), tokens.size());
+    const size_t n = ZSTD_compress(zstd_out_.get(), zstd_out_size_, zstd_in_.get(), raw_size,
+                                   options_.zstd_level);
+    if (ZSTD_isError(n)) return InternalError(std::string("zstd: ") + ZSTD_getErrorName(n));
+    const std::string_view stored(zstd_out_.get(), n);
+    hw.U32(static_cast<uint32_t>(n));
+    hw.U64(Hash64(stored));
+    HT_RETURN_IF_ERROR(sink_->Write(head));
+    HT_RETURN_IF_ERROR(sink_->Write(stored));
+  } else {
+    Hasher64 hash;
+    hash.Update(table_);
+    hash.Update(tokens);
+    hw.U32(static_cast<uint32_t>(raw_size));
+    hw.U64(hash.Digest());
+    HT_RETURN_IF_ERROR(sink_->Write(head));
+    HT_RETURN_IF_ERROR(sink_->Write(table_));
+    HT_RETURN_IF_ERROR(sink_->Write(tokens));
+  }
+  totals_.tokens += block_tokens_;
   ++totals_.blocks;
   entries_.clear();
-  tokens_.clear();
+  block_tokens_ = 0;
   return OkStatus();
 }
 
@@ -156,8 +183,8 @@ Status StreamReader::ReadHeader(bool* eof) {
   ByteReader r(h.substr(8));
   uint8_t width = 0, flags = 0;
   uint16_t reserved = 0;
-  (void)(r.U16(&header_.major) && r.U16(&header_.minor) && r.U8(&width) &&
-         r.U8(&flags) && r.U16(&reserved) && r.U64(&header_.codebook_id));
+  (void)(r.U16(&header_.major) && r.U16(&header_.minor) && r.U8(&width) && r.U8(&flags) &&
+         r.U16(&reserved) && r.U64(&header_.codebook_id));
   HT_CHECK_OR_RETURN(header_.major == StreamWriter::kFormatMajor, Unimplemented)
       << "stream format " << header_.major << "." << header_.minor
       << " is not readable by this hypertok (reads " << StreamWriter::kFormatMajor << ".x)";
@@ -174,8 +201,8 @@ Status StreamReader::ReadHeader(bool* eof) {
   return OkStatus();
 }
 
-StatusOr<bool> StreamReader::Next(std::vector<SceneEntry>* entries,
-                                  std::vector<uint32_t>* tokens, bool* ended) {
+StatusOr<bool> StreamReader::Next(std::vector<SceneEntry>* entries, std::vector<uint32_t>* tokens,
+                                  bool* ended) {
   auto more = NextImpl(entries, tokens, ended);
   // Read errors from the source already name it.
   if (!more.ok() && more.status().code() != StatusCode::kIoError)
@@ -216,8 +243,8 @@ StatusOr<bool> StreamReader::NextImpl(std::vector<SceneEntry>* entries,
     return true;
   }
   HT_CHECK_OR_RETURN(static_cast<uint8_t>(head[0]) == kBlockData, DataLoss)
-      << "unknown block type 0x" << std::hex << int{static_cast<uint8_t>(head[0])}
-      << std::dec << " at byte " << offset_;
+      << "unknown block type 0x" << std::hex << int{static_cast<uint8_t>(head[0])} << std::dec
+      << " at byte " << offset_;
   HT_ASSIGN_OR_RETURN(got, source_->ReadFull(head + 1, kBlockHeaderBytes - 1));
   HT_CHECK_OR_RETURN(got == kBlockHeaderBytes - 1, DataLoss)
       << "block header truncated at byte " << offset_;
@@ -225,13 +252,13 @@ StatusOr<bool> StreamReader::NextImpl(std::vector<SceneEntry>* entries,
   uint32_t stored_size = static_cast<uint32_t>(LoadLE(head + 5, 4));
   uint64_t stored_hash = LoadLE(head + 9, 8);
   HT_CHECK_OR_RETURN(raw_size <= kMaxBlockBytes, DataLoss)
-      << "block at byte " << offset_ << " claims " << raw_size << " bytes (limit "
-      << kMaxBlockBytes << ")";
-  HT_CHECK_OR_RETURN(header_.zstd ? stored_size <= ZSTD_compressBound(raw_size)
-                                  : stored_size == raw_size,
-                     DataLoss)
-      << "block at byte " << offset_ << " has inconsistent sizes (" << stored_size
-      << " stored, " << raw_size << " raw)";
+      << "block at byte " << offset_ << " claims " << raw_size << " bytes (limit " << kMaxBlockBytes
+      << ")";
+  HT_CHECK_OR_RETURN(
+      header_.zstd ? stored_size <= ZSTD_compressBound(raw_size) : stored_size == raw_size,
+      DataLoss)
+      << "block at byte " << offset_ << " has inconsistent sizes (" << stored_size << " stored, "
+      << raw_size << " raw)";
   // Read in steps, so a block that lies about its size costs memory only
   // for the bytes really there.
   stored_.clear();
@@ -255,8 +282,8 @@ StatusOr<bool> StreamReader::NextImpl(std::vector<SceneEntry>* entries,
     raw_.resize(raw_size);
     size_t n = ZSTD_decompress(raw_.data(), raw_.size(), stored_.data(), stored_.size());
     HT_CHECK_OR_RETURN(!ZSTD_isError(n) && n == raw_size, DataLoss)
-        << "block at byte " << offset_ << ": zstd payload does not decompress to "
-        << raw_size << " bytes";
+        << "block at byte " << offset_ << ": zstd payload does not decompress to " << raw_size
+        << " bytes";
     raw = raw_;
   }
   ByteReader r(raw);
@@ -270,8 +297,8 @@ StatusOr<bool> StreamReader::NextImpl(std::vector<SceneEntry>* entries,
     HT_CHECK_OR_RETURN(r.Varint(&word), DataLoss)
         << "block at byte " << offset_ << ": scene table truncated";
     SceneEntry e{static_cast<uint32_t>(word >> 2), (word & 1) != 0, (word & 2) != 0};
-    HT_CHECK_OR_RETURN((word >> 2) <= StreamWriter::kBlockTokens && (e.scene_end || !e.document_end),
-                       DataLoss)
+    HT_CHECK_OR_RETURN(
+        (word >> 2) <= StreamWriter::kBlockTokens && (e.scene_end || !e.document_end), DataLoss)
         << "block at byte " << offset_ << ": bad scene entry " << i;
     HT_CHECK_OR_RETURN(e.scene_end || i + 1 == nentries, DataLoss)
         << "block at byte " << offset_ << ": unfinished scene before the block's end";
@@ -286,16 +313,17 @@ StatusOr<bool> StreamReader::NextImpl(std::vector<SceneEntry>* entries,
   tokens->resize(ntokens);
   const char* p = raw.data() + r.position();
   if (w == 2) {
-    for (uint64_t i = 0; i < ntokens; ++i) (*tokens)[i] = static_cast<uint32_t>(LoadLE(p + 2 * i, 2));
+    for (uint64_t i = 0; i < ntokens; ++i)
+      (*tokens)[i] = static_cast<uint32_t>(LoadLE(p + 2 * i, 2));
   } else {
-    for (uint64_t i = 0; i < ntokens; ++i) (*tokens)[i] = static_cast<uint32_t>(LoadLE(p + 4 * i, 4));
+    for (uint64_t i = 0; i < ntokens; ++i)
+      (*tokens)[i] = static_cast<uint32_t>(LoadLE(p + 4 * i, 4));
   }
   offset_ += kBlockHeaderBytes + stored_size;
   return true;
 }
 
-StatusOr<StreamTotals> DecodeStream(const Decoder& decoder, ByteSource* source,
-                                    ByteSink* sink) {
+StatusOr<StreamTotals> DecodeStream(const Decoder& decoder, ByteSource* source, ByteSink* sink) {
   StreamReader reader(source);
   std::vector<SceneEntry> entries;
   std::vector<uint32_t> tokens;
@@ -310,9 +338,10 @@ StatusOr<StreamTotals> DecodeStream(const Decoder& decoder, ByteSource* source,
     if (reader.streams_read() != checked_streams) {
       checked_streams = reader.streams_read();
       if (reader.header().codebook_id != decoder.codebook_id()) {
-        return FailedPreconditionError(
-            source->name() + ": stream was made with codebook " + Hex64(reader.header().codebook_id) +
-            ", not with the given codebook " + Hex64(decoder.codebook_id()));
+        return FailedPreconditionError(source->name() + ": stream was made with codebook " +
+                                       Hex64(reader.header().codebook_id) +
+                                       ", not with the given codebook " +
+                                       Hex64(decoder.codebook_id()));
       }
     }
     if (ended) {
@@ -321,14 +350,14 @@ StatusOr<StreamTotals> DecodeStream(const Decoder& decoder, ByteSource* source,
       HT_CHECK_OR_RETURN(want.tokens == cur.tokens && want.scenes == cur.scenes &&
                              want.documents == cur.documents && want.blocks == cur.blocks,
                          DataLoss)
-          << source->name() << ": stream totals do not match its blocks (" << want.tokens << " tokens, "
-          << want.scenes << " scenes recorded; " << cur.tokens << ", " << cur.scenes
+          << source->name() << ": stream totals do not match its blocks (" << want.tokens
+          << " tokens, " << want.scenes << " scenes recorded; " << cur.tokens << ", " << cur.scenes
           << " found)";
       HT_CHECK_OR_RETURN(want.bytes == cur.bytes && want.original_hash == cur.original_hash,
                          DataLoss)
           << source->name() << ": decoded bytes do not match the original's checksum (" << cur.bytes
-          << " bytes, " << Hex64(cur.original_hash) << "; expected " << want.bytes
-          << ", " << Hex64(want.original_hash) << ")";
+          << " bytes, " << Hex64(cur.original_hash) << "; expected " << want.bytes << ", "
+          << Hex64(want.original_hash) << ")";
       all.scenes += cur.scenes;
       all.documents += cur.documents;
       all.tokens += cur.tokens;
