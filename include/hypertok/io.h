@@ -77,6 +77,9 @@ class FileSource : public ByteSource {
   const std::string& name() const override { return name_; }
   // Bytes read so far.
   uint64_t bytes_read() const { return bytes_read_; }
+  // For a regular file, the bytes left from the current position (what a
+  // reader can size its buffer by; the file may still change); else 0.
+  uint64_t size_hint() const;
 
  private:
   FileSource(int fd, bool owned, std::string name)
@@ -108,8 +111,7 @@ class FdSink : public ByteSink {
 
 // Reads a whole file ("-" = stdin) into memory, refusing files larger than
 // max_bytes with kResourceExhausted.
-StatusOr<std::string> ReadFileToString(const std::string& path,
-                                       size_t max_bytes = size_t{1} << 32);
+StatusOr<std::string> ReadFileToString(const std::string& path, size_t max_bytes = size_t{1} << 32);
 
 }  // namespace hypertok
 

@@ -30,8 +30,8 @@ namespace hypertok {
 class TokenSink {
  public:
   virtual ~TokenSink() = default;
-  virtual Status Add(std::span<const uint32_t> ids, std::string_view original,
-                     bool scene_end, bool document_end) = 0;
+  virtual Status Add(std::span<const uint32_t> ids, std::string_view original, bool scene_end,
+                     bool document_end) = 0;
   virtual Status Finish() = 0;
 };
 
@@ -55,9 +55,8 @@ struct EncodeCounts {
 // Encodes all of `source` as one document (its last scene gets
 // document_end). Does not call sink->Finish(), so several sources can go to
 // one sink. Adds what was done to *counts when given.
-Status EncodeSource(const Encoder& encoder, ByteSource* source,
-                    const EncodeOptions& options, TokenSink* sink,
-                    EncodeCounts* counts = nullptr);
+Status EncodeSource(const Encoder& encoder, ByteSource* source, const EncodeOptions& options,
+                    TokenSink* sink, EncodeCounts* counts = nullptr);
 
 }  // namespace hypertok
 

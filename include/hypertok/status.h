@@ -21,16 +21,16 @@ namespace hypertok {
 
 enum class StatusCode : int {
   kOk = 0,
-  kInvalidArgument = 1,   // a caller's option or argument is wrong
-  kNotFound = 2,          // a file or entry does not exist
-  kAlreadyExists = 3,     // refusing to overwrite
-  kDataLoss = 4,          // input bytes are corrupt or truncated
+  kInvalidArgument = 1,     // a caller's option or argument is wrong
+  kNotFound = 2,            // a file or entry does not exist
+  kAlreadyExists = 3,       // refusing to overwrite
+  kDataLoss = 4,            // input bytes are corrupt or truncated
   kFailedPrecondition = 5,  // e.g. a stream made with another codebook
-  kResourceExhausted = 6, // a documented limit was hit
-  kUnimplemented = 7,     // a newer format feature this build cannot read
-  kIoError = 8,           // the operating system refused a read or write
-  kBrokenPipe = 9,        // the reader of our output went away
-  kInternal = 10,         // a bug in hypertok
+  kResourceExhausted = 6,   // a documented limit was hit
+  kUnimplemented = 7,       // a newer format feature this build cannot read
+  kIoError = 8,             // the operating system refused a read or write
+  kBrokenPipe = 9,          // the reader of our output went away
+  kInternal = 10,           // a bug in hypertok
 };
 
 std::string_view StatusCodeName(StatusCode code);
@@ -38,8 +38,7 @@ std::string_view StatusCodeName(StatusCode code);
 class [[nodiscard]] Status {
  public:
   Status() = default;
-  Status(StatusCode code, std::string message)
-      : code_(code), message_(std::move(message)) {}
+  Status(StatusCode code, std::string message) : code_(code), message_(std::move(message)) {}
 
   bool ok() const { return code_ == StatusCode::kOk; }
   StatusCode code() const { return code_; }
@@ -78,10 +77,9 @@ class [[nodiscard]] StatusOr {
     if (status.ok()) v_ = Status(StatusCode::kInternal, "OK status in StatusOr");
   }
   StatusOr(Status&& status) : v_(std::move(status)) {  // NOLINT
-    if (std::get<Status>(v_).ok())
-      v_ = Status(StatusCode::kInternal, "OK status in StatusOr");
+    if (std::get<Status>(v_).ok()) v_ = Status(StatusCode::kInternal, "OK status in StatusOr");
   }
-  StatusOr(const T& value) : v_(value) {}  // NOLINT
+  StatusOr(const T& value) : v_(value) {}        // NOLINT
   StatusOr(T&& value) : v_(std::move(value)) {}  // NOLINT
 
   bool ok() const { return std::holds_alternative<T>(v_); }
@@ -103,9 +101,7 @@ namespace internal {
 // to a Status (and so to any StatusOr) when returned.
 class StatusBuilder {
  public:
-  StatusBuilder(StatusCode code, const char* condition) : code_(code) {
-    (void)condition;
-  }
+  StatusBuilder(StatusCode code, const char* condition) : code_(code) { (void)condition; }
   template <typename V>
   StatusBuilder& operator<<(const V& v) {
     stream_ << v;
@@ -128,10 +124,10 @@ class StatusBuilder {
 #define HT_STATUS_CONCAT_INNER_(a, b) a##b
 #define HT_STATUS_CONCAT_(a, b) HT_STATUS_CONCAT_INNER_(a, b)
 
-#define HT_RETURN_IF_ERROR(expr)                \
-  do {                                          \
-    ::hypertok::Status ht_status_ = (expr);     \
-    if (!ht_status_.ok()) return ht_status_;    \
+#define HT_RETURN_IF_ERROR(expr)             \
+  do {                                       \
+    ::hypertok::Status ht_status_ = (expr);  \
+    if (!ht_status_.ok()) return ht_status_; \
   } while (0)
 
 #define HT_ASSIGN_OR_RETURN_IMPL_(tmp, lhs, expr) \
@@ -144,10 +140,9 @@ class StatusBuilder {
 
 // Returns a Status with code k<code> and the streamed message when `cond` is
 // false. Usage: HT_CHECK_OR_RETURN(n <= left, DataLoss) << "count " << n;
-#define HT_CHECK_OR_RETURN(cond, code)                                   \
-  if (cond) {                                                            \
-  } else /* NOLINT */                                                    \
-    return ::hypertok::internal::StatusBuilder(                          \
-        ::hypertok::StatusCode::k##code, #cond)
+#define HT_CHECK_OR_RETURN(cond, code) \
+  if (cond) {                          \
+  } else /* NOLINT */                  \
+    return ::hypertok::internal::StatusBuilder(::hypertok::StatusCode::k##code, #cond)
 
 #endif  // HYPERTOK_STATUS_H_

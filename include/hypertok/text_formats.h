@@ -20,8 +20,8 @@ namespace hypertok {
 class IdsTextWriter : public TokenSink {
  public:
   explicit IdsTextWriter(ByteSink* sink) : sink_(sink) {}
-  Status Add(std::span<const uint32_t> ids, std::string_view original,
-             bool scene_end, bool document_end) override;
+  Status Add(std::span<const uint32_t> ids, std::string_view original, bool scene_end,
+             bool document_end) override;
   Status Finish() override { return OkStatus(); }
 
  private:
@@ -32,10 +32,9 @@ class IdsTextWriter : public TokenSink {
 
 class PiecesJsonWriter : public TokenSink {
  public:
-  PiecesJsonWriter(ByteSink* sink, const Decoder* decoder)
-      : sink_(sink), decoder_(decoder) {}
-  Status Add(std::span<const uint32_t> ids, std::string_view original,
-             bool scene_end, bool document_end) override;
+  PiecesJsonWriter(ByteSink* sink, const Decoder* decoder) : sink_(sink), decoder_(decoder) {}
+  Status Add(std::span<const uint32_t> ids, std::string_view original, bool scene_end,
+             bool document_end) override;
   Status Finish() override { return OkStatus(); }
 
  private:
@@ -51,8 +50,7 @@ void AppendJsonPieceText(std::string_view bytes, std::string* out);
 
 // Decodes the ids text format. Errors name the source, the line and the
 // column. Returns the number of ids read.
-StatusOr<uint64_t> DecodeIdsText(const Decoder& decoder, ByteSource* source,
-                                 ByteSink* sink);
+StatusOr<uint64_t> DecodeIdsText(const Decoder& decoder, ByteSource* source, ByteSink* sink);
 
 }  // namespace hypertok
 

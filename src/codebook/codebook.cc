@@ -4,8 +4,8 @@
 // before anything is allocated, so a hostile file costs at most its own size.
 #include "hypertok/codebook.h"
 
+#include <algorithm>
 #include <set>
-#include <unordered_set>
 
 #include "common/bytes.h"
 #include "common/hash.h"
@@ -133,7 +133,39 @@ std::vector<Piece> Codebook::BytePieces() {
   return out;
 }
 
-Status Codebook::Validate(const std::vector<Piece>& pieces) {
+namespace {
+
+// Ids ordered by their pieces' bytes (as unsigned bytes; a prefix first),
+// equal bytes by id. Keys on the first 16 bytes, so most comparisons are
+// integer compares that need not fetch the pieces.
+std::vector<uint32_t> SortByBytes(const std::vector<Piece>& pieces, std::vector<uint32_t> ids) {
+  struct Key {
+    uint64_t hi, lo;
+    uint32_t id;
+  };
+  std::vector<Key> keys(ids.size());
+  for (size_t i = 0; i < ids.size(); ++i) {
+    const std::string& b = pieces[ids[i]].bytes;
+    uint64_t hi = 0, lo = 0;
+    for (size_t k = 0; k < 8; ++k) {
+      hi = hi << 8 | (k < b.size() ? static_cast<uint8_t>(b[k]) : 0);
+      lo = lo << 8 | (k + 8 < b.size() ? static_cast<uint8_t>(b[k + 8]) : 0);
+    }
+    keys[i] = {hi, lo, ids[i]};
+  }
+  std::sort(keys.begin(), keys.end(), [&](const Key& x, const Key& y) {
+    if (x.hi != y.hi) return x.hi < y.hi;
+    if (x.lo != y.lo) return x.lo < y.lo;
+    const int c = std::string_view(pieces[x.id].bytes).compare(pieces[y.id].bytes);
+    return c != 0 ? c < 0 : x.id < y.id;
+  });
+  for (size_t i = 0; i < ids.size(); ++i) ids[i] = keys[i].id;
+  return ids;
+}
+
+}  // namespace
+
+StatusOr<std::vector<uint32_t>> Codebook::Validate(const std::vector<Piece>& pieces) {
   HT_CHECK_OR_RETURN(pieces.size() >= 256, DataLoss)
       << "vocabulary has " << pieces.size() << " entries, fewer than the 256 byte tokens";
   HT_CHECK_OR_RETURN(pieces.size() <= kMaxVocabSize, ResourceExhausted)
@@ -145,7 +177,7 @@ Status Codebook::Validate(const std::vector<Piece>& pieces) {
         DataLoss)
         << "id " << b << " must be the byte token 0x" << std::hex << b;
   }
-  std::unordered_set<std::string_view> normal, special;
+  std::vector<uint32_t> normal, special;
   for (size_t id = 256; id < pieces.size(); ++id) {
     const Piece& p = pieces[id];
     HT_CHECK_OR_RETURN(!p.bytes.empty() && p.bytes.size() <= kMaxPieceBytes, DataLoss)
@@ -155,29 +187,43 @@ Status Codebook::Validate(const std::vector<Piece>& pieces) {
       case PieceKind::kNormal:
         HT_CHECK_OR_RETURN(p.bytes.size() >= 2, DataLoss)
             << "piece " << id << " is a single byte; bytes are ids 0..255";
-        HT_CHECK_OR_RETURN(normal.insert(p.bytes).second, DataLoss)
-            << "piece " << id << " repeats an earlier piece";
+        normal.push_back(static_cast<uint32_t>(id));
         break;
       case PieceKind::kSpecial:
-        HT_CHECK_OR_RETURN(special.insert(p.bytes).second, DataLoss)
-            << "special token " << id << " repeats an earlier one";
+        special.push_back(static_cast<uint32_t>(id));
         break;
       default:
         return DataLossError("piece " + std::to_string(id) + " has kind byte outside ids 0..255");
     }
   }
-  return OkStatus();
+  // Repeats are neighbours once sorted, in id order; the lowest id that
+  // repeats an earlier one is reported (0: none).
+  auto first_repeat = [&](const std::vector<uint32_t>& sorted) -> uint32_t {
+    uint32_t first = 0;
+    for (size_t i = 1; i < sorted.size(); ++i)
+      if (pieces[sorted[i]].bytes == pieces[sorted[i - 1]].bytes &&
+          (first == 0 || sorted[i] < first))
+        first = sorted[i];
+    return first;
+  };
+  normal = SortByBytes(pieces, std::move(normal));
+  if (const uint32_t id = first_repeat(normal))
+    return DataLossError("piece " + std::to_string(id) + " repeats an earlier piece");
+  if (const uint32_t id = first_repeat(SortByBytes(pieces, std::move(special))))
+    return DataLossError("special token " + std::to_string(id) + " repeats an earlier one");
+  return normal;
 }
 
 StatusOr<Codebook> Codebook::Create(std::vector<Piece> pieces, SceneMode scene,
                                     std::map<std::string, std::string> metadata,
                                     std::vector<SelfTest> self_tests) {
-  HT_RETURN_IF_ERROR(Validate(pieces));
+  HT_ASSIGN_OR_RETURN(std::vector<uint32_t> normal_by_bytes, Validate(pieces));
   HT_CHECK_OR_RETURN(metadata.size() <= kMaxMetadataEntries, InvalidArgument)
       << "too many metadata entries";
   HT_CHECK_OR_RETURN(self_tests.size() <= kMaxSelfTests, InvalidArgument) << "too many self-tests";
   Codebook cb;
   cb.pieces_ = std::move(pieces);
+  cb.normal_by_bytes_ = std::move(normal_by_bytes);
   cb.scene_ = scene;
   cb.metadata_ = std::move(metadata);
   cb.self_tests_ = std::move(self_tests);
@@ -325,7 +371,7 @@ StatusOr<Codebook> Codebook::Parse(std::string_view file) {
       HT_CHECK_OR_RETURN(mode.ok(), DataLoss) << "section CONF: " << mode.status().message();
       cb.scene_ = *mode;
     } else if (k == "morph_align") {
-      HT_CHECK_OR_RETURN(v.size() == 1 && v[0] >= '1' && v[0] <= '0' + kMaxMorphAlignPenalty,
+      HT_CHECK_OR_RETURN(v.size() == 1 && v[0] >= '1' && static_cast<uint32_t>(v[0] - '0') <= kMaxMorphAlignPenalty,
                          DataLoss)
           << "section CONF: morph_align must be 1.." << kMaxMorphAlignPenalty << ", not '" << v
           << "'";
@@ -359,8 +405,9 @@ StatusOr<Codebook> Codebook::Parse(std::string_view file) {
     }
     HT_CHECK_OR_RETURN(v.empty(), DataLoss)
         << "section VOCB: " << v.remaining() << " unexpected bytes after the entries";
-    Status s = Validate(cb.pieces_);
-    if (!s.ok()) return s.WithPrefix("section VOCB");
+    auto sorted = Validate(cb.pieces_);
+    if (!sorted.ok()) return sorted.status().WithPrefix("section VOCB");
+    cb.normal_by_bytes_ = std::move(*sorted);
     cb.id_ = Hash64(vocab_payload);
     HT_CHECK_OR_RETURN(cb.id_ == stored_id, DataLoss)
         << "codebook ID in the header (" << Hex64(stored_id) << ") does not match its vocabulary ("

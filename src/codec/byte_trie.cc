@@ -12,29 +12,57 @@ ByteTrie ByteTrie::Build(const std::vector<std::string_view>& keys,
   struct Node {
     uint32_t begin, end, depth;
   };
-  // Place nodes breadth-first. Free slots form a doubly linked list in
-  // increasing order; a node's base is the first that puts every child on a
-  // free slot (first fit), so the array stays dense and placement is fast.
+  // Place nodes depth-first (a stack, not a queue of every node: memory
+  // touched for the first time is what costs most when a trie is built at
+  // start-up). A node's base is the first that puts every child on a free
+  // slot (first fit). Free slots form a doubly linked list in increasing
+  // order, and only the last kOpenSlots slots are searched: older free slots
+  // are closed (left empty for good) once the array has grown past them, so
+  // each placement scans a bounded list however large the trie (the method
+  // of darts-clone), at the cost of a few empty slots.
+  constexpr int32_t kOpenSlots = 8192;
   ByteTrie t;
-  std::vector<int64_t> next{-1}, prev{-1};  // free list links; -1 = none
-  std::vector<uint8_t> used{1};             // slot 0: the root
-  int64_t head = -1, tail = -1;
-  auto grow = [&](size_t n) {
-    while (used.size() < n) {
-      int64_t i = static_cast<int64_t>(used.size());
-      used.push_back(0);
-      next.push_back(-1);
-      prev.push_back(tail);
+  // Nodes: one per distinct prefix of the sorted keys. Every placement
+  // leaves the array at most 256 slots past its last node and closing wastes
+  // few, so twice that is reserved (address space only: tables are touched
+  // as they grow, and grow past it only by copying).
+  size_t nodes = 1;
+  for (size_t i = 0; i < keys.size(); ++i) {
+    size_t common = 0;
+    if (i > 0) {
+      const std::string_view a = keys[i - 1], b = keys[i];
+      while (common < a.size() && common < b.size() && a[common] == b[common]) ++common;
+    }
+    nodes += keys[i].size() - common;
+  }
+  const size_t max_slots = 2 * nodes + 2 * 257;
+  std::vector<int32_t> next, prev;  // free list; -1 = none
+  std::vector<uint8_t> used;
+  next.reserve(max_slots);
+  prev.reserve(max_slots);
+  used.reserve(max_slots);
+  int32_t head = -1, tail = -1;
+  int32_t size = 0;  // slots [0, size) exist (used, free or closed)
+  auto grow = [&](int32_t n) {
+    if (static_cast<size_t>(n) > used.size()) {
+      next.resize(n);
+      prev.resize(n);
+      used.resize(n);
+    }
+    for (; size < n; ++size) {
+      used[size] = 0;
+      next[size] = -1;
+      prev[size] = tail;
       if (tail >= 0)
-        next[tail] = i;
+        next[tail] = size;
       else
-        head = i;
-      tail = i;
+        head = size;
+      tail = size;
     }
   };
-  auto take = [&](size_t i) {
+  auto take = [&](int32_t i) {
     used[i] = 1;
-    int64_t p = prev[i], n = next[i];
+    const int32_t p = prev[i], n = next[i];
     if (p >= 0)
       next[p] = n;
     else
@@ -44,20 +72,19 @@ ByteTrie ByteTrie::Build(const std::vector<std::string_view>& keys,
     else
       tail = p;
   };
-  std::vector<Node> queue = {{0, static_cast<uint32_t>(keys.size()), 0}};
-  std::vector<uint32_t> slot_of = {0};
-  std::vector<std::pair<uint8_t, Node>> kids;
-  // Nodes are at most the keys' total length; reserving that (address space
-  // only: the allocator's large blocks are not touched until used) keeps the
-  // table from being copied as it grows.
-  size_t total = 0;
-  for (std::string_view k : keys) total += k.size();
-  t.slots_.reserve(total + 1024);
-  t.slots_.resize(1);
   grow(257);
-  for (size_t qi = 0; qi < queue.size(); ++qi) {
-    Node node = queue[qi];
-    const uint32_t slot = slot_of[qi];
+  take(0);  // the root
+  struct Pending {
+    Node node;
+    uint32_t slot;
+  };
+  std::vector<Pending> stack = {{{0, static_cast<uint32_t>(keys.size()), 0}, 0}};
+  std::vector<std::pair<uint8_t, Node>> kids;
+  t.slots_.reserve(max_slots);
+  t.slots_.resize(257);
+  while (!stack.empty()) {
+    auto [node, slot] = stack.back();
+    stack.pop_back();
     while (node.begin < node.end && keys[node.begin].size() == node.depth) {
       if (node.depth > 0) t.slots_[slot].value = values[node.begin];
       ++node.begin;  // (an empty key at the root is ignored)
@@ -71,38 +98,36 @@ ByteTrie ByteTrie::Build(const std::vector<std::string_view>& keys,
       k = e;
     }
     if (kids.empty()) continue;
-    const uint8_t lo = kids.front().first, hi = kids.back().first;
-    size_t base = 0;
-    for (int64_t f = head;; f = next[f]) {
+    while (head >= 0 && head < size - kOpenSlots) take(head);  // close
+    const uint8_t lo = kids.front().first;
+    int32_t base = 0;
+    for (int32_t f = head;; f = next[f]) {
       if (f < 0) {  // no fit among free slots: start past the end
-        base = used.size() > lo ? used.size() - lo : 0;
+        base = size > lo ? size - lo : 0;
         break;
       }
       if (f < lo) continue;
-      base = static_cast<size_t>(f) - lo;
-      grow(base + hi + 1);
+      base = f - lo;
       bool fits = true;
       for (const auto& [b, child] : kids)
-        if (used[base + b]) {
+        if (base + b < size && used[base + b]) {  // slots past the end are free
           fits = false;
           break;
         }
       if (fits) break;
     }
     grow(base + 257);
-    if (t.slots_.size() < base + 257) t.slots_.resize(base + 257);
+    if (t.slots_.size() < static_cast<size_t>(size)) t.slots_.resize(size);
     t.slots_[slot].base = static_cast<uint32_t>(base);
     for (const auto& [b, child] : kids) {
       take(base + b);
-      slot_of.push_back(static_cast<uint32_t>(base + b));
       t.slots_[base + b].check = slot + 1;
-      queue.push_back(child);
     }
+    for (size_t k = kids.size(); k-- > 0;)  // the first child is placed next
+      stack.push_back({kids[k].second, static_cast<uint32_t>(base + kids[k].first)});
   }
-  // Padding so base + 255 is always inside the array.
-  size_t max_base = 0;
-  for (const Slot& s : t.slots_) max_base = std::max<size_t>(max_base, s.base);
-  if (t.slots_.size() < max_base + 256) t.slots_.resize(max_base + 256);
+  // Every base + 255 is inside the array: each placement grew it to that.
+  t.slots_.resize(size);
   return t;
 }
 

@@ -25,10 +25,14 @@ constexpr std::array<uint8_t, 128> MakeAsciiClasses() {
   std::array<uint8_t, 128> t{};
   for (int c = 0; c < 128; ++c) {
     CharClass k = CharClass::kOther;
-    if (c == '\n' || c == '\r') k = CharClass::kNewline;
-    else if (c == ' ' || c == '\t' || c == '\v' || c == '\f') k = CharClass::kSpace;
-    else if ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') k = CharClass::kLetter;
-    else if (c >= '0' && c <= '9') k = CharClass::kDigit;
+    if (c == '\n' || c == '\r')
+      k = CharClass::kNewline;
+    else if (c == ' ' || c == '\t' || c == '\v' || c == '\f')
+      k = CharClass::kSpace;
+    else if ((c | 0x20) >= 'a' && (c | 0x20) <= 'z')
+      k = CharClass::kLetter;
+    else if (c >= '0' && c <= '9')
+      k = CharClass::kDigit;
     t[c] = static_cast<uint8_t>(k);
   }
   return t;
@@ -53,10 +57,10 @@ const uint8_t* const kBmpClass = kBmp.data();
 
 CharClass SupplementaryClass(uint32_t cp) {
   const Range* end = std::end(kRanges);
-  const Range* it =
-      std::upper_bound(std::begin(kRanges), end, cp,
-                       [](uint32_t v, const Range& r) { return v < r.first; });
-  if (it != std::begin(kRanges) && cp <= (it - 1)->last) return static_cast<CharClass>((it - 1)->cls);
+  const Range* it = std::upper_bound(std::begin(kRanges), end, cp,
+                                     [](uint32_t v, const Range& r) { return v < r.first; });
+  if (it != std::begin(kRanges) && cp <= (it - 1)->last)
+    return static_cast<CharClass>((it - 1)->cls);
   return CharClass::kOther;
 }
 

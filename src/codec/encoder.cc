@@ -146,11 +146,7 @@ struct Encoder::Impl {
 void Encoder::Impl::Build(const Codebook& cb) {
   codebook_id = cb.id();
   vocab_size = cb.size();
-  std::vector<uint32_t> order;
-  for (uint32_t id = 256; id < cb.size(); ++id)
-    if (cb.piece(id).kind == PieceKind::kNormal) order.push_back(id);
-  std::sort(order.begin(), order.end(),
-            [&](uint32_t a, uint32_t b) { return cb.piece(a).bytes < cb.piece(b).bytes; });
+  const std::vector<uint32_t>& order = cb.normal_ids_by_bytes();
   std::vector<std::string_view> keys;
   for (uint32_t id : order) keys.push_back(cb.piece(id).bytes);
   trie = ByteTrie::Build(keys, order);

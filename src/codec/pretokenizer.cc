@@ -27,12 +27,18 @@ UnitClass ClassifyUnit(std::string_view unit) {
   while (q > 0 && unit.size() - q < 4 && (static_cast<uint8_t>(unit[q]) & 0xC0) == 0x80) --q;
   size_t len;
   switch (ClassAt(unit, q, &len)) {
-    case CharClass::kLetter: return UnitClass::kWord;
-    case CharClass::kDigit: return UnitClass::kNumber;
-    case CharClass::kOther: return UnitClass::kSymbol;
-    case CharClass::kSpace: return UnitClass::kSpace;
-    case CharClass::kNewline: return UnitClass::kLineBreak;
-    case CharClass::kInvalid: break;
+    case CharClass::kLetter:
+      return UnitClass::kWord;
+    case CharClass::kDigit:
+      return UnitClass::kNumber;
+    case CharClass::kOther:
+      return UnitClass::kSymbol;
+    case CharClass::kSpace:
+      return UnitClass::kSpace;
+    case CharClass::kNewline:
+      return UnitClass::kLineBreak;
+    case CharClass::kInvalid:
+      break;
   }
   return UnitClass::kInvalid;
 }

@@ -7,9 +7,12 @@ namespace hypertok {
 
 std::string_view SceneModeName(SceneMode mode) {
   switch (mode) {
-    case SceneMode::kParagraph: return "paragraph";
-    case SceneMode::kLine: return "line";
-    case SceneMode::kDocument: return "document";
+    case SceneMode::kParagraph:
+      return "paragraph";
+    case SceneMode::kLine:
+      return "line";
+    case SceneMode::kDocument:
+      return "document";
   }
   return "?";
 }

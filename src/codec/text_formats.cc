@@ -22,11 +22,21 @@ void AppendJsonPieceText(std::string_view bytes, std::string* out) {
     }
     if (n == 1) {
       switch (c) {
-        case '"': *out += "\\\""; break;
-        case '\\': *out += "\\\\"; break;
-        case '\n': *out += "\\n"; break;
-        case '\r': *out += "\\r"; break;
-        case '\t': *out += "\\t"; break;
+        case '"':
+          *out += "\\\"";
+          break;
+        case '\\':
+          *out += "\\\\";
+          break;
+        case '\n':
+          *out += "\\n";
+          break;
+        case '\r':
+          *out += "\\r";
+          break;
+        case '\t':
+          *out += "\\t";
+          break;
         default:
           if (c < 0x20 || c == 0x7F) {
             *out += "\\u00";
@@ -43,8 +53,7 @@ void AppendJsonPieceText(std::string_view bytes, std::string* out) {
   }
 }
 
-Status IdsTextWriter::Add(std::span<const uint32_t> ids, std::string_view,
-                          bool scene_end, bool) {
+Status IdsTextWriter::Add(std::span<const uint32_t> ids, std::string_view, bool scene_end, bool) {
   line_.clear();
   char num[16];
   for (uint32_t id : ids) {
@@ -60,8 +69,8 @@ Status IdsTextWriter::Add(std::span<const uint32_t> ids, std::string_view,
   return sink_->Write(line_);
 }
 
-Status PiecesJsonWriter::Add(std::span<const uint32_t> ids, std::string_view,
-                             bool scene_end, bool) {
+Status PiecesJsonWriter::Add(std::span<const uint32_t> ids, std::string_view, bool scene_end,
+                             bool) {
   line_.clear();
   for (uint32_t id : ids) {
     line_ += mid_scene_ ? ",\"" : "[\"";
@@ -76,8 +85,7 @@ Status PiecesJsonWriter::Add(std::span<const uint32_t> ids, std::string_view,
   return sink_->Write(line_);
 }
 
-StatusOr<uint64_t> DecodeIdsText(const Decoder& decoder, ByteSource* source,
-                                 ByteSink* sink) {
+StatusOr<uint64_t> DecodeIdsText(const Decoder& decoder, ByteSource* source, ByteSink* sink) {
   constexpr size_t kChunk = size_t{1} << 20;
   std::string buf, out;
   std::vector<uint32_t> ids;
@@ -97,9 +105,21 @@ StatusOr<uint64_t> DecodeIdsText(const Decoder& decoder, ByteSource* source,
     ids.clear();
     while (i < stop) {
       char c = buf[i];
-      if (c == ' ') { ++i; ++col; continue; }
-      if (c == '\n') { ++i; ++line; col = 1; continue; }
-      if (c == '\r') { ++i; continue; }  // tolerate CRLF line ends
+      if (c == ' ') {
+        ++i;
+        ++col;
+        continue;
+      }
+      if (c == '\n') {
+        ++i;
+        ++line;
+        col = 1;
+        continue;
+      }
+      if (c == '\r') {
+        ++i;
+        continue;
+      }  // tolerate CRLF line ends
       uint32_t id = 0;
       auto r = std::from_chars(buf.data() + i, buf.data() + stop, id);
       HT_CHECK_OR_RETURN(r.ec == std::errc() && r.ptr != buf.data() + i, DataLoss)

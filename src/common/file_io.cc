@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstring>
 
 #include "hypertok/io.h"
@@ -44,7 +45,9 @@ StatusOr<FileSource> FileSource::Open(const std::string& path) {
 }
 
 FileSource::FileSource(FileSource&& other) noexcept
-    : fd_(other.fd_), owned_(other.owned_), name_(std::move(other.name_)),
+    : fd_(other.fd_),
+      owned_(other.owned_),
+      name_(std::move(other.name_)),
       bytes_read_(other.bytes_read_) {
   other.owned_ = false;
 }
@@ -127,17 +130,38 @@ Status FdSink::WriteRaw(std::string_view data) {
 
 StatusOr<std::string> ReadFileToString(const std::string& path, size_t max_bytes) {
   HT_ASSIGN_OR_RETURN(FileSource src, FileSource::Open(path));
-  std::string out;
-  char buf[1 << 16];
+  auto too_big = [&] {
+    return ResourceExhaustedError(src.name() + ": larger than " + std::to_string(max_bytes) +
+                                  " bytes");
+  };
+  // Read straight into the string, sized from the file when it has a size
+  // (one byte more, so the end shows without growing): no copies, and no
+  // memory touched twice.
+  const uint64_t hint = src.size_hint();
+  if (hint > max_bytes) return too_big();
+  std::string out(hint > 0 ? hint + 1 : size_t{1} << 16, '\0');
+  size_t got = 0;
   for (;;) {
-    HT_ASSIGN_OR_RETURN(size_t r, src.Read(buf, sizeof buf));
+    if (got == out.size()) {
+      if (got > max_bytes) return too_big();
+      out.resize(std::min(out.size() * 2, max_bytes + 1));
+    }
+    HT_ASSIGN_OR_RETURN(size_t r, src.Read(out.data() + got, out.size() - got));
     if (r == 0) break;
-    if (out.size() + r > max_bytes)
-      return ResourceExhaustedError(src.name() + ": larger than " +
-                                    std::to_string(max_bytes) + " bytes");
-    out.append(buf, r);
+    got += r;
   }
+  if (got > max_bytes) return too_big();
+  out.resize(got);
   return out;
+}
+
+uint64_t FileSource::size_hint() const {
+  struct stat st;
+  if (::fstat(fd_, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size <= 0) return 0;
+  // The bytes still to come from the current position.
+  const off_t pos = ::lseek(fd_, 0, SEEK_CUR);
+  if (pos < 0 || pos >= st.st_size) return 0;
+  return static_cast<uint64_t>(st.st_size - pos);
 }
 
 }  // namespace hypertok
