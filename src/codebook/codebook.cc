@@ -371,7 +371,8 @@ StatusOr<Codebook> Codebook::Parse(std::string_view file) {
       HT_CHECK_OR_RETURN(mode.ok(), DataLoss) << "section CONF: " << mode.status().message();
       cb.scene_ = *mode;
     } else if (k == "morph_align") {
-      HT_CHECK_OR_RETURN(v.size() == 1 && v[0] >= '1' && static_cast<uint32_t>(v[0] - '0') <= kMaxMorphAlignPenalty,
+      HT_CHECK_OR_RETURN(v.size() == 1 && v[0] >= '1' &&
+                             static_cast<uint32_t>(v[0] - '0') <= kMaxMorphAlignPenalty,
                          DataLoss)
           << "section CONF: morph_align must be 1.." << kMaxMorphAlignPenalty << ", not '" << v
           << "'";
