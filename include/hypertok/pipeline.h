@@ -41,7 +41,7 @@ struct EncodeOptions {
   // Recognise special tokens' spellings in the text (Encoder::
   // EncodeAllowingSpecial); by default they are encoded as ordinary text.
   bool allow_special = false;
-  // Called on the caller's thread after each batch (a few MiB) reaches the
+  // Called on the caller's thread after each batch (about 1 MiB) reaches the
   // sink, with the bytes of this source done so far. Optional.
   std::function<void(uint64_t bytes_done)> progress;
 };
