@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <memory>
 #include <random>
 #include <set>
 
@@ -289,6 +290,38 @@ TEST(EncoderTest, AllowingSpecialRecognisesLongestSpellingsOnly) {
   ids.clear();
   enc->EncodeAllowingSpecial("abab<", &ids);
   EXPECT_EQ(ids, enc->Encode("abab<"));
+}
+
+TEST(EncoderTest, BufferFormsMatchVectorFormsInTextSizeRoom) {
+  // Room for exactly text.size() ids, on the heap so ASan sees an overrun;
+  // long enough for several windows, with special spellings and raw bytes.
+  std::vector<Piece> pieces = Codebook::BytePieces();
+  pieces.push_back({"<e>", PieceKind::kSpecial});
+  for (const char* p : {"ab", " ab", "ab ab", "\xD0\xB0\xD0\xB1"})
+    pieces.push_back({p, PieceKind::kNormal});
+  auto cb = Codebook::Create(std::move(pieces), SceneMode::kParagraph, {});
+  ASSERT_TRUE(cb.ok());
+  auto enc = Encoder::Create(*cb);
+  ASSERT_TRUE(enc.ok());
+  std::mt19937 rng(3);
+  const char* parts[] = {"ab", " ab", "<e>", "\xD0\xB0\xD0\xB1", "\xFF", "\n", "x", " "};
+  for (size_t target : {size_t{0}, size_t{1}, size_t{100}, 2 * Encoder::kWindowBytes + 7}) {
+    std::string text;
+    while (text.size() < target) text += parts[rng() % 8];
+    for (bool special : {false, true}) {
+      std::vector<uint32_t> want;
+      if (special) {
+        enc->EncodeAllowingSpecial(text, &want);
+      } else {
+        enc->Encode(text, &want);
+      }
+      auto room = std::make_unique<uint32_t[]>(text.size());
+      const size_t n =
+          special ? enc->EncodeAllowingSpecial(text, room.get()) : enc->Encode(text, room.get());
+      EXPECT_EQ(std::vector<uint32_t>(room.get(), room.get() + n), want)
+          << text.size() << " bytes, special " << special;
+    }
+  }
 }
 
 TEST(EncoderTest, SelfTestMismatchIsDetectedOnCreate) {
