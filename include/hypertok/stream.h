@@ -25,6 +25,7 @@
 namespace hypertok {
 
 class Hasher64;
+class RawBuffer;
 
 struct StreamOptions {
   bool zstd = false;  // compress each block's payload with zstd
@@ -95,6 +96,21 @@ class StreamWriter : public TokenSink {
   std::unique_ptr<Hasher64> hash_;
 };
 
+// A block's tokens as stored: `count` little-endian integers of `width`
+// bytes (2 or 4), unaligned. Valid until the reader's next call.
+struct TokenBytes {
+  const char* data = nullptr;
+  size_t count = 0;
+  int width = 2;
+
+  uint32_t operator[](size_t i) const {
+    const unsigned char* p = reinterpret_cast<const unsigned char*>(data) + i * width;
+    uint32_t v = p[0] | uint32_t{p[1]} << 8;
+    if (width == 4) v |= uint32_t{p[2]} << 16 | uint32_t{p[3]} << 24;
+    return v;
+  }
+};
+
 // Reads one stream or several concatenated ones, block by block.
 class StreamReader {
  public:
@@ -103,20 +119,22 @@ class StreamReader {
   explicit StreamReader(ByteSource* source);
   ~StreamReader();
 
-  // Reads the next block of tokens. Returns false at the end of the input.
-  // Errors about the data name the source and the byte offset.
-  // When a stream's end record is read, *ended is set and stream_totals()
-  // holds that stream's totals (the caller checks them); the header of the
-  // next concatenated stream, if any, is read on the following call.
-  StatusOr<bool> Next(std::vector<SceneEntry>* entries, std::vector<uint32_t>* tokens, bool* ended);
+  // Reads the next block: its scene table into *entries and its tokens into
+  // *tokens (a view into the reader's buffer, valid until the next call; the
+  // tokens are not copied or widened, so a block costs its stored size).
+  // Returns false at the end of the input. Errors about the data name the
+  // source and the byte offset. When a stream's end record is read, *ended
+  // is set and stream_totals() holds that stream's totals (the caller checks
+  // them); the header of the next concatenated stream, if any, is read on
+  // the following call.
+  StatusOr<bool> Next(std::vector<SceneEntry>* entries, TokenBytes* tokens, bool* ended);
   // The header of the stream being read (valid after the first Next()).
   const StreamHeader& header() const { return header_; }
   const StreamTotals& stream_totals() const { return end_; }
   uint64_t streams_read() const { return streams_; }
 
  private:
-  StatusOr<bool> NextImpl(std::vector<SceneEntry>* entries, std::vector<uint32_t>* tokens,
-                          bool* ended);
+  StatusOr<bool> NextImpl(std::vector<SceneEntry>* entries, TokenBytes* tokens, bool* ended);
   Status ReadHeader(bool* eof);
   ByteSource* source_;
   StreamHeader header_;
@@ -125,7 +143,9 @@ class StreamReader {
   bool pending_scene_ = false;
   uint64_t streams_ = 0;
   uint64_t offset_ = 0;
-  std::string stored_, raw_;
+  // The block as stored, and decompressed when the stream uses zstd; both
+  // reused from block to block.
+  std::unique_ptr<RawBuffer> stored_, raw_;
 };
 
 // Decodes every stream in `source` with `decoder`, writing the original bytes

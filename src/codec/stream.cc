@@ -165,7 +165,10 @@ Status StreamWriter::Finish() {
   return OkStatus();
 }
 
-StreamReader::StreamReader(ByteSource* source) : source_(source) {}
+StreamReader::StreamReader(ByteSource* source)
+    : source_(source),
+      stored_(std::make_unique<RawBuffer>()),
+      raw_(std::make_unique<RawBuffer>()) {}
 StreamReader::~StreamReader() = default;
 
 Status StreamReader::ReadHeader(bool* eof) {
@@ -201,7 +204,7 @@ Status StreamReader::ReadHeader(bool* eof) {
   return OkStatus();
 }
 
-StatusOr<bool> StreamReader::Next(std::vector<SceneEntry>* entries, std::vector<uint32_t>* tokens,
+StatusOr<bool> StreamReader::Next(std::vector<SceneEntry>* entries, TokenBytes* tokens,
                                   bool* ended) {
   auto more = NextImpl(entries, tokens, ended);
   // Read errors from the source already name it.
@@ -210,10 +213,10 @@ StatusOr<bool> StreamReader::Next(std::vector<SceneEntry>* entries, std::vector<
   return more;
 }
 
-StatusOr<bool> StreamReader::NextImpl(std::vector<SceneEntry>* entries,
-                                      std::vector<uint32_t>* tokens, bool* ended) {
+StatusOr<bool> StreamReader::NextImpl(std::vector<SceneEntry>* entries, TokenBytes* tokens,
+                                      bool* ended) {
   entries->clear();
-  tokens->clear();
+  *tokens = TokenBytes();
   *ended = false;
   if (!in_stream_) {
     bool eof = false;
@@ -261,30 +264,30 @@ StatusOr<bool> StreamReader::NextImpl(std::vector<SceneEntry>* entries,
       << raw_size << " raw)";
   // Read in steps, so a block that lies about its size costs memory only
   // for the bytes really there.
-  stored_.clear();
-  while (stored_.size() < stored_size) {
-    const size_t at = stored_.size();
+  RawBuffer& stored = *stored_;
+  stored.Resize(0);
+  while (stored.size() < stored_size) {
+    const size_t at = stored.size();
     const size_t want = std::min<size_t>(stored_size - at, size_t{1} << 20);
-    stored_.resize(at + want);
-    HT_ASSIGN_OR_RETURN(got, source_->ReadFull(stored_.data() + at, want));
+    stored.Resize(at + want);
+    HT_ASSIGN_OR_RETURN(got, source_->ReadFull(stored.data() + at, want));
     HT_CHECK_OR_RETURN(got == want, DataLoss)
         << "block at byte " << offset_ << " truncated: " << at + got << " of " << stored_size
         << " bytes";
   }
-  HT_CHECK_OR_RETURN(ChecksumMatches(stored_hash, Hash64(stored_)), DataLoss)
+  HT_CHECK_OR_RETURN(ChecksumMatches(stored_hash, Hash64(stored.view())), DataLoss)
       << "block at byte " << offset_ << ": checksum mismatch";
-  std::string_view raw = stored_;
+  std::string_view raw = stored.view();
   if (header_.zstd) {
-    HT_CHECK_OR_RETURN(ZSTD_getFrameContentSize(stored_.data(), stored_.size()) == raw_size,
-                       DataLoss)
+    HT_CHECK_OR_RETURN(ZSTD_getFrameContentSize(stored.data(), stored.size()) == raw_size, DataLoss)
         << "block at byte " << offset_ << ": zstd frame does not declare its " << raw_size
         << " bytes";
-    raw_.resize(raw_size);
-    size_t n = ZSTD_decompress(raw_.data(), raw_.size(), stored_.data(), stored_.size());
+    raw_->Resize(raw_size);
+    size_t n = ZSTD_decompress(raw_->data(), raw_size, stored.data(), stored.size());
     HT_CHECK_OR_RETURN(!ZSTD_isError(n) && n == raw_size, DataLoss)
         << "block at byte " << offset_ << ": zstd payload does not decompress to " << raw_size
         << " bytes";
-    raw = raw_;
+    raw = raw_->view();
   }
   ByteReader r(raw);
   uint64_t nentries;
@@ -310,15 +313,7 @@ StatusOr<bool> StreamReader::NextImpl(std::vector<SceneEntry>* entries,
       << "block at byte " << offset_ << ": scene table counts " << ntokens
       << " tokens but the payload holds " << r.remaining() / w;
   pending_scene_ = !entries->back().scene_end;
-  tokens->resize(ntokens);
-  const char* p = raw.data() + r.position();
-  if (w == 2) {
-    for (uint64_t i = 0; i < ntokens; ++i)
-      (*tokens)[i] = static_cast<uint32_t>(LoadLE(p + 2 * i, 2));
-  } else {
-    for (uint64_t i = 0; i < ntokens; ++i)
-      (*tokens)[i] = static_cast<uint32_t>(LoadLE(p + 4 * i, 4));
-  }
+  *tokens = TokenBytes{raw.data() + r.position(), ntokens, w};
   offset_ += kBlockHeaderBytes + stored_size;
   return true;
 }
@@ -326,7 +321,12 @@ StatusOr<bool> StreamReader::NextImpl(std::vector<SceneEntry>* entries,
 StatusOr<StreamTotals> DecodeStream(const Decoder& decoder, ByteSource* source, ByteSink* sink) {
   StreamReader reader(source);
   std::vector<SceneEntry> entries;
-  std::vector<uint32_t> tokens;
+  TokenBytes tokens;
+  // Blocks are decoded a chunk of tokens at a time into buffers that stay in
+  // cache, rather than widening a whole block of ids and materializing its
+  // text: a block can be megabytes, and fresh memory is most of the cost.
+  constexpr size_t kChunkTokens = size_t{1} << 15;
+  auto ids = std::make_unique_for_overwrite<uint32_t[]>(kChunkTokens);
   RawBuffer out;
   StreamTotals all, cur;
   Hasher64 hash;
@@ -367,19 +367,41 @@ StatusOr<StreamTotals> DecodeStream(const Decoder& decoder, ByteSource* source, 
       hash = Hasher64();
       continue;
     }
-    StatusOr<size_t> size = decoder.DecodedSize(tokens);
-    if (!size.ok()) return size.status().WithPrefix(source->name());
-    out.Resize(*size + Decoder::kSlack);
-    out.Resize(decoder.DecodeTo(tokens, out.data()) - out.data());
-    hash.Update(out.view());
-    cur.bytes += out.size();
-    cur.tokens += tokens.size();
+    for (size_t at = 0; at < tokens.count; at += kChunkTokens) {
+      const size_t n = std::min(kChunkTokens, tokens.count - at);
+      const unsigned char* p = reinterpret_cast<const unsigned char*>(tokens.data);
+      if (tokens.width == 2) {
+        for (size_t i = 0; i < n; ++i)
+          ids[i] = p[2 * (at + i)] | uint32_t{p[2 * (at + i) + 1]} << 8;
+      } else {
+        for (size_t i = 0; i < n; ++i) ids[i] = tokens[at + i];
+      }
+      const std::span<const uint32_t> chunk(ids.get(), n);
+      StatusOr<size_t> size = decoder.DecodedSize(chunk);
+      if (!size.ok()) {
+        // Name the token by its place in the stream, not in the chunk.
+        for (size_t i = 0; i < n; ++i) {
+          if (chunk[i] >= decoder.vocab_size()) {
+            return DataLossError(source->name() + ": token " + std::to_string(cur.tokens + at + i) +
+                                 " has id " + std::to_string(chunk[i]) +
+                                 ", outside the vocabulary of " +
+                                 std::to_string(decoder.vocab_size()));
+          }
+        }
+        return size.status().WithPrefix(source->name());
+      }
+      out.Resize(*size + Decoder::kSlack);
+      out.Resize(decoder.DecodeTo(chunk, out.data()) - out.data());
+      hash.Update(out.view());
+      cur.bytes += out.size();
+      HT_RETURN_IF_ERROR(sink->Write(out.view()));
+    }
+    cur.tokens += tokens.count;
     ++cur.blocks;
     for (const SceneEntry& e : entries) {
       cur.scenes += e.scene_end;
       cur.documents += e.document_end;
     }
-    HT_RETURN_IF_ERROR(sink->Write(out.view()));
   }
   return all;
 }
@@ -387,7 +409,7 @@ StatusOr<StreamTotals> DecodeStream(const Decoder& decoder, ByteSource* source, 
 StatusOr<StreamSummary> SummarizeStream(ByteSource* source) {
   StreamReader reader(source);
   std::vector<SceneEntry> entries;
-  std::vector<uint32_t> tokens;
+  TokenBytes tokens;
   StreamSummary s;
   bool ended = false;
   for (;;) {

@@ -125,6 +125,48 @@ TEST_F(StreamTest, LongScenesSpanBlocks) {
   EXPECT_GE(t.blocks, 2u);
 }
 
+// Blocks are decoded in chunks of tokens; a block of 4-byte tokens (vocab
+// above 65536) with ids above 65535, spanning many chunks, decodes exactly,
+// and an id outside the vocabulary is named by its place in the stream.
+TEST(StreamWideTokensTest, WideBlocksDecodeAcrossChunksAndNameABadIdByStreamPosition) {
+  std::vector<Piece> pieces = Codebook::BytePieces();
+  for (int i = 0; i < 70000; ++i) pieces.push_back({"w" + std::to_string(i), PieceKind::kNormal});
+  auto cb = Codebook::Create(std::move(pieces), SceneMode::kDocument, {});
+  ASSERT_TRUE(cb.ok()) << cb.status().ToString();
+  std::mt19937_64 rng(testing::TestSeed());
+  std::vector<uint32_t> ids(300000);
+  std::string want;
+  for (uint32_t& id : ids) {
+    id = static_cast<uint32_t>(rng() % cb->size());
+    want += cb->piece(id).bytes;
+  }
+  auto write = [&](const std::vector<uint32_t>& tokens) {
+    std::string s;
+    StringSink sink(&s);
+    StreamWriter w(&sink, cb->id(), cb->size());
+    EXPECT_TRUE(w.Add(tokens, want, true, true).ok());
+    EXPECT_TRUE(w.Finish().ok());
+    return s;
+  };
+  const std::string good = write(ids);
+  StringSource src(good);
+  auto sum = SummarizeStream(&src);
+  ASSERT_TRUE(sum.ok()) << sum.status().ToString();
+  EXPECT_EQ(sum->header.token_width, 4);
+  auto back = DecodeFromStream(*cb, good);
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_TRUE(*back == want);
+
+  std::vector<uint32_t> bad = ids;
+  bad[123456] = static_cast<uint32_t>(cb->size()) + 7;
+  auto err = DecodeFromStream(*cb, write(bad));
+  ASSERT_FALSE(err.ok());
+  EXPECT_EQ(err.status().code(), StatusCode::kDataLoss);
+  EXPECT_NE(err.status().message().find("token 123456 has id " + std::to_string(cb->size() + 7)),
+            std::string::npos)
+      << err.status().ToString();
+}
+
 TEST_F(StreamTest, SummaryReportsTotals) {
   std::string s = EncodeToStream(enc_, cb_, "a\n\nb\n\nc");
   StringSource src(s);
