@@ -30,10 +30,26 @@ namespace {
 
 constexpr uint32_t kNone = 0xFFFFFFFFu;
 
-// Open addressing over 64-bit keys, for the unit-id trie's edges.
+// A node of the unit-id trie: the piece ending there and a 64-bit filter of
+// its children's unit ids (bit id % 64), which answers most failed steps
+// without probing the edge map.
+struct BondNode {
+  uint32_t piece = kNone;
+  uint64_t child_filter = 0;
+  bool MayHaveChild(uint32_t unit) const { return child_filter >> (unit & 63) & 1; }
+};
+
+// The unit-id trie's edges, (node, unit id) → node, by open addressing over
+// 64-bit keys. Each slot carries a copy of the target node, so a step of the
+// walk is one memory read, not an edge read and then a node read.
 class EdgeMap {
  public:
-  void Build(const std::vector<std::pair<uint64_t, uint32_t>>& edges) {
+  struct Step {
+    uint32_t node = 0;  // 0: no such edge
+    BondNode data;
+  };
+  void Build(const std::vector<std::pair<uint64_t, uint32_t>>& edges,
+             const std::vector<BondNode>& nodes) {
     size_t cap = 16;
     while (cap < edges.size() * 2) cap *= 2;
     slots_.assign(cap, Slot{});
@@ -41,18 +57,19 @@ class EdgeMap {
     for (const auto& [k, v] : edges) {
       size_t s = Mix(k) & mask_;
       while (slots_[s].key != kEmpty) s = (s + 1) & mask_;
-      slots_[s] = {k, v};
+      slots_[s] = {k, nodes[v].child_filter, v, nodes[v].piece};
     }
   }
   void Prefetch(uint32_t node, uint32_t unit) const {
     __builtin_prefetch(&slots_[Mix(uint64_t{node} << 32 | unit) & mask_]);
   }
-  // The node reached from `node` by unit id `unit`, or 0.
-  uint32_t Find(uint32_t node, uint32_t unit) const {
+  // The node reached from `node` by unit id `unit` (node 0 if none).
+  Step Find(uint32_t node, uint32_t unit) const {
     const uint64_t key = uint64_t{node} << 32 | unit;
     for (size_t s = Mix(key) & mask_;; s = (s + 1) & mask_) {
-      if (slots_[s].key == key) return slots_[s].value;
-      if (slots_[s].key == kEmpty) return 0;
+      const Slot& slot = slots_[s];
+      if (slot.key == key) return {slot.node, {slot.piece, slot.child_filter}};
+      if (slot.key == kEmpty) return {};
     }
   }
 
@@ -66,7 +83,8 @@ class EdgeMap {
   }
   struct Slot {
     uint64_t key = kEmpty;
-    uint64_t value = 0;
+    uint64_t child_filter = 0;
+    uint32_t node = 0, piece = kNone;
   };
   std::vector<Slot> slots_{Slot{}};
   size_t mask_ = 0;
@@ -76,30 +94,18 @@ class EdgeMap {
 
 struct Encoder::Impl {
   ByteTrie trie;  // every normal piece → id
-  // Multi-unit pieces: units that occur in them get ids ("bond units");
-  // edges (node, unit id) → node; nodes[node] has the piece ending there and
-  // a 64-bit filter of its children's unit ids (bit id % 64), which answers
-  // most failed steps without probing the edge map.
+  // Multi-unit pieces: units that occur in them get ids ("bond units"), and
+  // the pieces form a trie over unit ids (edges; nodes are BondNode).
   struct StringHash {
     using is_transparent = void;
     size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
   };
   std::unordered_map<std::string, uint32_t, StringHash, std::equal_to<>> bond_units;
   EdgeMap edges;
-  struct Node {
-    uint32_t piece = kNone;
-    uint64_t child_filter = 0;
-    bool MayHaveChild(uint32_t unit) const { return child_filter >> (unit & 63) & 1; }
-  };
-  std::vector<Node> nodes{Node{}};
   // root_step[unit id]: the node reached from the root by that unit (0 if
-  // none) with a copy of its Node, so the first step of every walk — taken
-  // at each bond unit of the text — reads a small table that stays in cache.
-  struct RootStep {
-    uint32_t node = 0;
-    Node data;
-  };
-  std::vector<RootStep> root_step;
+  // none), so the first step of every walk — taken at each bond unit of the
+  // text — reads a small table that stays in cache.
+  std::vector<EdgeMap::Step> root_step;
   uint32_t byte_bond_unit[256];  // bond unit of each one-byte unit
   uint32_t byte_id[256];         // the byte tokens, so a one-byte unit's ids can point here
   bool has_bonds = false;
@@ -162,6 +168,7 @@ void Encoder::Impl::Build(const Codebook& cb) {
                    [](const auto& a, const auto& b) { return a.first.size() > b.first.size(); });
 
   // Multi-unit pieces, in id order so unit ids do not depend on hashing.
+  std::vector<BondNode> nodes{BondNode{}};
   std::unordered_map<uint64_t, uint32_t> edge_index;
   std::vector<std::pair<uint64_t, uint32_t>> edge_list;
   std::vector<std::string_view> units;
@@ -185,17 +192,14 @@ void Encoder::Impl::Build(const Codebook& cb) {
     }
     nodes[node].piece = id;  // pieces are unique, so each node ends at most one
   }
-  edges.Build(edge_list);
+  edges.Build(edge_list, nodes);
   has_bonds = !edge_list.empty();
   for (const auto& [u, id] : bond_units) {
     const uint64_t h = UnitHash(u) & (kBondFilterBits - 1);
     bond_filter[h >> 6] |= uint64_t{1} << (h & 63);
   }
-  root_step.assign(bond_units.size(), RootStep{});
-  for (uint32_t u = 0; u < bond_units.size(); ++u) {
-    root_step[u].node = edges.Find(0, u);
-    root_step[u].data = nodes[root_step[u].node];
-  }
+  root_step.resize(bond_units.size());
+  for (uint32_t u = 0; u < bond_units.size(); ++u) root_step[u] = edges.Find(0, u);
   for (int b = 0; b < 256; ++b) {
     byte_bond_unit[b] = BondUnit(std::string(1, static_cast<char>(b)));
     byte_id[b] = static_cast<uint32_t>(b);
@@ -414,9 +418,9 @@ size_t Encoder::Impl::EncodeWindow(std::string_view text, uint32_t* out) const {
     }
     uint32_t best = units[i].n_ids + cost[i + 1], best_piece = kNone, best_len = 1;
     if (units[i].bond_unit != kNone) {
-      const RootStep& first = root_step[units[i].bond_unit];
+      const EdgeMap::Step& first = root_step[units[i].bond_unit];
       uint32_t node = first.node;
-      Node nd = first.data;
+      BondNode nd = first.data;
       for (size_t j = i; node != 0;) {
         if (nd.piece != kNone && 1 + cost[j + 1] <= best) {
           best = 1 + cost[j + 1];
@@ -426,8 +430,9 @@ size_t Encoder::Impl::EncodeWindow(std::string_view text, uint32_t* out) const {
         if (++j == m) break;
         const uint32_t next = units[j].bond_unit;
         if (next == kNone || !nd.MayHaveChild(next)) break;
-        node = edges.Find(node, next);
-        nd = nodes[node];
+        const EdgeMap::Step step = edges.Find(node, next);
+        node = step.node;
+        nd = step.data;
       }
     }
     cost[i] = best;

@@ -2,6 +2,7 @@
 
 #include <sys/mman.h>
 
+#include <algorithm>
 #include <new>
 
 namespace hypertok {
@@ -29,21 +30,42 @@ UnitMemo::UnitMemo(int slot_bits, size_t arena_words)
   max_used_ = (size_t{3} << slot_bits) / 4;
   arena_ = static_cast<uint32_t*>(arena_region_.data());
   arena_words_ = arena_words;
+  static std::atomic<uint64_t> next_serial{1};
+  serial_ = next_serial.fetch_add(1, std::memory_order_relaxed);
 }
 
 void UnitMemo::Insert(std::string_view u, uint64_t h, const uint32_t* ids, size_t n_ids,
                       uint32_t bond_unit) {
   if (u.empty() || u.size() > kMaxKey || n_ids == 0 || n_ids > 255) return;
-  if (used_.fetch_add(1, std::memory_order_relaxed) >= max_used_) {
-    used_.fetch_sub(1, std::memory_order_relaxed);
-    return;
+  static_assert(kArenaChunk >= 1 + 255 + (kMaxKey + 3) / 4);
+  // A thread keeps claims in a few memos at once (several encoders in one
+  // process), so switching between them does not give up claimed space.
+  thread_local Claim claims[4];
+  thread_local size_t next_victim = 0;
+  Claim* found = nullptr;
+  for (Claim& c : claims)
+    if (c.memo == serial_) found = &c;
+  if (found == nullptr) {
+    found = &claims[next_victim++ % 4];
+    *found = Claim{serial_};
+  }
+  Claim& claim = *found;
+  if (claim.entries == 0) {
+    const size_t got = used_.fetch_add(kEntryChunk, std::memory_order_relaxed);
+    if (got >= max_used_) return;  // full (the counter only grows)
+    claim.entries = std::min(kEntryChunk, max_used_ - got);
   }
   const size_t words = 1 + (n_ids == 1 ? 0 : n_ids) + (u.size() + 3) / 4;
-  const size_t at = arena_used_.fetch_add(words, std::memory_order_relaxed);
-  if (at + words > arena_words_) {
-    used_.fetch_sub(1, std::memory_order_relaxed);
-    return;  // the arena space stays claimed; nothing else will fit either
+  if (claim.end - claim.at < words) {
+    const size_t got = arena_used_.fetch_add(kArenaChunk, std::memory_order_relaxed);
+    if (got >= arena_words_) return;  // full
+    claim.at = got;
+    claim.end = std::min(got + kArenaChunk, arena_words_);
+    if (claim.end - claim.at < words) return;  // the arena's last words: too few
   }
+  --claim.entries;
+  const size_t at = claim.at;
+  claim.at += words;
   uint32_t* rec = arena_ + at;
   rec[0] = bond_unit;
   if (n_ids > 1) std::memcpy(rec + 1, ids, n_ids * sizeof(uint32_t));

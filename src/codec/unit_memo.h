@@ -35,12 +35,22 @@ namespace hypertok {
 inline uint64_t UnitHash(std::string_view u) {
   const char* p = u.data();
   const size_t n = u.size();
-  uint64_t a = 0, b = n;
+  uint64_t a, b = n;
+  // Fixed-size, possibly overlapping loads: a variable-length copy into a
+  // word costs a call and a store-forwarding stall, on most units.
   if (n >= 8) {
     std::memcpy(&a, p, 8);
     std::memcpy(&b, p + n - 8, 8);
+  } else if (n >= 4) {
+    uint32_t x, y;
+    std::memcpy(&x, p, 4);
+    std::memcpy(&y, p + n - 4, 4);
+    a = uint64_t{y} << 32 | x;
+  } else if (n > 0) {
+    a = uint64_t{static_cast<uint8_t>(p[0])} | uint64_t{static_cast<uint8_t>(p[n / 2])} << 8 |
+        uint64_t{static_cast<uint8_t>(p[n - 1])} << 16;
   } else {
-    std::memcpy(&a, p, n);
+    a = 0;
   }
   uint64_t h = (a ^ 0x9E3779B97F4A7C15ULL) * 0xBF58476D1CE4E5B9ULL;
   h ^= (b + n) * 0x94D049BB133111EBULL;
@@ -149,10 +159,18 @@ class UnitMemo {
   void Insert(std::string_view u, uint64_t h, const uint32_t* ids, size_t n_ids,
               uint32_t bond_unit);
 
-  // Entries inserted so far (approximate while other threads insert).
-  size_t size() const { return used_.load(std::memory_order_relaxed); }
-
  private:
+  // Threads claim entries and arena space in chunks, and insert within their
+  // own claim, so two threads segmenting at once do not bounce one counter's
+  // cache line (or each other's records) between cores on every insert.
+  static constexpr size_t kEntryChunk = 64;
+  static constexpr size_t kArenaChunk = 4096;  // words; > the largest record
+  struct Claim {
+    uint64_t memo = 0;  // serial_ of the memo this claim is in
+    size_t entries = 0;
+    size_t at = 0, end = 0;
+  };
+
   static uint32_t TagOf(uint64_t h) { return static_cast<uint32_t>(h >> 32) | 2u; }
 
   ReservedRegion slot_region_, arena_region_;
@@ -161,8 +179,9 @@ class UnitMemo {
   size_t max_used_ = 0;
   uint32_t* arena_ = nullptr;
   size_t arena_words_ = 0;
-  std::atomic<size_t> used_{0};
-  std::atomic<size_t> arena_used_{0};
+  std::atomic<size_t> used_{0};        // entries claimed
+  std::atomic<size_t> arena_used_{0};  // arena words claimed
+  uint64_t serial_;                    // unique per memo, for Claim
 };
 
 }  // namespace hypertok

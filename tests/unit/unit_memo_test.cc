@@ -52,6 +52,30 @@ TEST(UnitMemoTest, StopsTakingEntriesWhenFull) {
   EXPECT_FALSE(small_arena.Find(Key(1), UnitHash(Key(1)), &e));
 }
 
+TEST(UnitMemoTest, InsertsAlternatingBetweenMemosLandInTheirOwn) {
+  // A thread inserts into memos from its own claimed space; switching
+  // memos (or a new memo where a destroyed one was) must not write into the
+  // other's space.
+  for (int round = 0; round < 3; ++round) {
+    UnitMemo a(10, 1 << 12), b(10, 1 << 12);
+    for (int i = 0; i < 300; ++i) {
+      const uint32_t ids[] = {static_cast<uint32_t>(i), 7};
+      UnitMemo& m = i % 3 == 0 ? a : b;
+      m.Insert(Key(i), UnitHash(Key(i)), ids, 1 + i % 2, i);
+    }
+    for (int i = 0; i < 300; ++i) {
+      UnitMemo::Entry e;
+      UnitMemo& m = i % 3 == 0 ? a : b;
+      UnitMemo& other = i % 3 == 0 ? b : a;
+      ASSERT_TRUE(m.Find(Key(i), UnitHash(Key(i)), &e)) << i;
+      EXPECT_EQ(e.ids[0], static_cast<uint32_t>(i));
+      EXPECT_EQ(e.n_ids, 1u + i % 2);
+      EXPECT_EQ(e.bond_unit, static_cast<uint32_t>(i));
+      EXPECT_FALSE(other.Find(Key(i), UnitHash(Key(i)), &e)) << i;
+    }
+  }
+}
+
 TEST(UnitMemoTest, ConcurrentInsertsAndFindsAgree) {
   // Two threads insert overlapping key sets (the same key gets the same
   // value, as in the encoder) while reading; every key is then found with
