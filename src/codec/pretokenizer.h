@@ -16,13 +16,61 @@
 #ifndef HYPERTOK_CODEC_PRETOKENIZER_H_
 #define HYPERTOK_CODEC_PRETOKENIZER_H_
 
+#include <bit>
 #include <cstddef>
+#include <cstdint>
+#include <cstring>
 #include <functional>
 #include <string_view>
 
 #include "codec/char_class.h"
 
 namespace hypertok {
+
+namespace internal {
+
+// Fast paths for the commonest letter runs, eight bytes at a time; each
+// returns the first position at or after j where its kind of character
+// stops (the caller goes on one character at a time from there). Both
+// agree with ClassAt: ASCII letters and U+0400..U+045F (basic Cyrillic) are
+// kLetter, which char_class_test checks.
+
+// Skips ASCII letters [A-Za-z].
+inline size_t SkipAsciiLetters(const uint8_t* s, size_t j, size_t n) {
+  constexpr uint64_t kOnes = 0x0101010101010101ULL, kHigh = 0x8080808080808080ULL;
+  while (j + 8 <= n) {
+    uint64_t v;
+    std::memcpy(&v, s + j, 8);
+    // Per byte (no carries cross bytes: each lane stays below 0x100):
+    // y = lower-cased 7-bit value; letter iff 'a' <= y <= 'z' and ASCII.
+    const uint64_t y = (v | 0x20 * kOnes) & ~kHigh;
+    const uint64_t ge_a = y + (0x80 - 'a') * kOnes;
+    const uint64_t gt_z = y + (0x80 - 'z' - 1) * kOnes;
+    const uint64_t letter = ge_a & ~gt_z & ~v & kHigh;
+    if (letter != kHigh) return j + static_cast<size_t>(std::countr_zero(~letter & kHigh)) / 8;
+    j += 8;
+  }
+  return j;
+}
+
+// Skips two-byte characters U+0400..U+045F: D0 80..BF, D1 80..9F. j must be
+// a character start.
+inline size_t SkipBasicCyrillic(const uint8_t* s, size_t j, size_t n) {
+  constexpr uint64_t kLane = 0x00FF00FF00FF00FFULL, kLow = 0x0001000100010001ULL;
+  while (j + 8 <= n) {
+    uint64_t v;
+    std::memcpy(&v, s + j, 8);
+    const uint64_t lead = v & kLane, trail = (v >> 8) & kLane;
+    // Lead D0 or D1; trail 10xxxxxx, and below A0 after D1.
+    const uint64_t trail_mask = 0xC0 * kLow | (lead & kLow) << 5;
+    const uint64_t bad = ((lead | kLow) ^ 0xD1 * kLow) | ((trail & trail_mask) ^ 0x80 * kLow);
+    if (bad != 0) return j + static_cast<size_t>(std::countr_zero(bad)) / 16 * 2;
+    j += 8;
+  }
+  return j;
+}
+
+}  // namespace internal
 
 // Calls emit(unit) for each unit of text, in order.
 template <typename Emit>
@@ -44,8 +92,8 @@ void ForEachUnit(std::string_view text, Emit&& emit) {
       }
       size_t next_len = 0;
       CharClass next = j < n ? ClassAt(text, j, &next_len) : CharClass::kNewline;
-      bool attach = text[last] == ' ' && (next == CharClass::kLetter ||
-                                          next == CharClass::kDigit || next == CharClass::kOther);
+      bool attach = text[last] == ' ' && (next == CharClass::kLetter || next == CharClass::kDigit ||
+                                          next == CharClass::kOther);
       if (!attach) {
         emit(text.substr(i, j - i));
         i = j;
@@ -64,7 +112,13 @@ void ForEachUnit(std::string_view text, Emit&& emit) {
     }
     // A run of the same class.
     size_t j = i + len;
+    const auto* bytes = reinterpret_cast<const uint8_t*>(text.data());
     while (j < n) {
+      if (cls == CharClass::kLetter) {
+        j = bytes[j] < 0x80 ? internal::SkipAsciiLetters(bytes, j, n)
+                            : internal::SkipBasicCyrillic(bytes, j, n);
+        if (j >= n) break;
+      }
       size_t l2;
       if (ClassAt(text, j, &l2) != cls) break;
       j += l2;
@@ -74,8 +128,7 @@ void ForEachUnit(std::string_view text, Emit&& emit) {
   }
 }
 
-inline void Pretokenize(std::string_view text,
-                        const std::function<void(std::string_view)>& emit) {
+inline void Pretokenize(std::string_view text, const std::function<void(std::string_view)>& emit) {
   ForEachUnit(text, emit);
 }
 

@@ -39,6 +39,95 @@ TEST(PretokenizerTest, UnitsConcatenateToTheInput) {
   }
 }
 
+std::string Hex(std::string_view s) {
+  std::string out;
+  for (unsigned char c : s) out += "0123456789abcdef"[c >> 4], out += "0123456789abcdef"[c & 15];
+  return out;
+}
+
+// The rules of pretokenizer.h one character at a time with ClassAt, as the
+// pre-tokenizer read before its eight-byte fast paths: the reference they
+// must agree with.
+std::vector<std::string> ReferenceUnits(std::string_view text) {
+  std::vector<std::string> out;
+  size_t i = 0;
+  const size_t n = text.size();
+  auto cls_at = [&](size_t at, size_t* len) { return ClassAt(text, at, len); };
+  while (i < n) {
+    size_t len;
+    CharClass cls = cls_at(i, &len);
+    size_t start = i;
+    if (cls == CharClass::kSpace) {
+      size_t j = i + len, last = i;
+      for (size_t l2; j < n && cls_at(j, &l2) == CharClass::kSpace; j += l2) last = j;
+      size_t next_len = 0;
+      const CharClass next = j < n ? cls_at(j, &next_len) : CharClass::kNewline;
+      if (text[last] != ' ' ||
+          (next != CharClass::kLetter && next != CharClass::kDigit && next != CharClass::kOther)) {
+        out.emplace_back(text.substr(i, j - i));
+        i = j;
+        continue;
+      }
+      if (last > i) out.emplace_back(text.substr(i, last - i));
+      start = last;
+      i = j;
+      cls = next;
+      len = next_len;
+    }
+    if (cls == CharClass::kInvalid) {
+      out.emplace_back(text.substr(start, i + 1 - start));
+      i += 1;
+      continue;
+    }
+    size_t j = i + len;
+    for (size_t l2; j < n && cls_at(j, &l2) == cls;) j += l2;
+    out.emplace_back(text.substr(start, j - start));
+    i = j;
+  }
+  return out;
+}
+
+TEST(PretokenizerTest, FastPathsAgreeWithCharacterByCharacterReading) {
+  // Pieces chosen around the fast paths' edges: ASCII letters next to
+  // '@', '[', '`', '{', DEL; Cyrillic at and just past U+0400..U+045F
+  // (U+03FF, U+0460, D1 A0), other two-byte letters, truncated and
+  // invalid sequences, spaces, digits, line breaks.
+  const std::vector<std::string> parts = {
+      "a", "Z", "q",    "@",    "[",        "`",        "{",        "\x7f", " ",  "  ", "\n",
+      "7", "б", "Я",    "ё",    "Ё",        "ѐ",        "џ",        "Ѐ",    "Ϳ", "ϸ",  "Ѡ",
+      "ѿ", "é", "\xD0", "\xD1", "\xD1\xA0", "\xD0\x7F", "\xD1\xC0", "-",    "ß",  "中"};
+  std::mt19937_64 rng(testing::TestSeed());
+  for (int round = 0; round < 3000; ++round) {
+    std::string text;
+    const size_t len = rng() % 40;
+    const bool runs = rng() % 2;  // long runs of one piece, or a mixture
+    std::string run_part = parts[rng() % parts.size()];
+    for (size_t k = 0; k < len; ++k)
+      text += runs && rng() % 4 ? run_part : parts[rng() % parts.size()];
+    ASSERT_EQ(Units(text), ReferenceUnits(text)) << Hex(text);
+  }
+  for (const char* name : {"ru_gogol_shinel.txt", "en_pg1080_modest_proposal.txt"}) {
+    const std::string text = testing::ReadSample(name);
+    EXPECT_EQ(Units(text), ReferenceUnits(text)) << name;
+  }
+}
+
+TEST(PretokenizerTest, FastPathCharactersAreLetters) {
+  for (int c = 0; c < 128; ++c) {
+    const std::string s(1, static_cast<char>(c));
+    size_t len;
+    const bool letter = (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
+    EXPECT_EQ(ClassAt(s, 0, &len) == CharClass::kLetter, letter) << c;
+  }
+  for (uint32_t cp = 0x400; cp <= 0x45F; ++cp) {
+    const std::string s = {static_cast<char>(0xC0 | cp >> 6),
+                           static_cast<char>(0x80 | (cp & 0x3F))};
+    size_t len;
+    EXPECT_EQ(ClassAt(s, 0, &len), CharClass::kLetter) << cp;
+    EXPECT_EQ(len, 2u);
+  }
+}
+
 TEST(PretokenizerTest, SafeCutsDoNotChangeTheUnits) {
   std::string text = testing::ReadSample("ru_gogol_shinel.txt");
   std::string one_line = text;
