@@ -112,6 +112,34 @@ TEST(PretokenizerTest, FastPathsAgreeWithCharacterByCharacterReading) {
   }
 }
 
+// The encoder leaves pieces of several units out of its per-unit trie
+// because of this property (encoder.cc, Build).
+TEST(PretokenizerTest, WholeCharacterSubstringsOfAUnitAreOneUnit) {
+  static const char* const kParts[] = {"a",  "Z",      "7",      " ",      "\t",  "\n",
+                                       "\r", ",",      "!",      "д",      "Ё",   "中",
+                                       "é",  "\u00a0", "\u2028", "\u0301", "\xff"};
+  std::mt19937_64 rng(testing::TestSeed());
+  for (int round = 0; round < 2000; ++round) {
+    std::string text;
+    for (size_t k = rng() % 16; k > 0; --k) text += kParts[rng() % std::size(kParts)];
+    for (const std::string& unit : Units(text)) {
+      std::vector<size_t> starts;  // character starts, and the end
+      for (size_t i = 0; i < unit.size(); i += CharLength(unit, i)) starts.push_back(i);
+      starts.push_back(unit.size());
+      bool whole_chars = true;
+      for (size_t i = 0, len; i < unit.size(); i += len)
+        whole_chars &= ClassAt(unit, i, &len) != CharClass::kInvalid;
+      if (!whole_chars) continue;
+      for (size_t a = 0; a < starts.size(); ++a)
+        for (size_t b = a + 1; b < starts.size(); ++b) {
+          const std::string sub = unit.substr(starts[a], starts[b] - starts[a]);
+          ASSERT_EQ(Units(sub).size(), 1u)
+              << Hex(text) << " unit " << Hex(unit) << " sub " << Hex(sub);
+        }
+    }
+  }
+}
+
 TEST(PretokenizerTest, FastPathCharactersAreLetters) {
   for (int c = 0; c < 128; ++c) {
     const std::string s(1, static_cast<char>(c));
