@@ -12,9 +12,8 @@ pkg_check_modules(ICU_I18N REQUIRED IMPORTED_TARGET icu-i18n)
 pkg_check_modules(SENTENCEPIECE REQUIRED IMPORTED_TARGET sentencepiece)
 # PCRE2: the split patterns of tiktoken reference encodings (stats --reference).
 pkg_check_modules(PCRE2 REQUIRED IMPORTED_TARGET libpcre2-8)
-# build: recipes are TOML (toml++), lock files record SHA-256 (OpenSSL libcrypto).
+# build: recipes are TOML (toml++).
 pkg_check_modules(TOMLPP REQUIRED IMPORTED_TARGET tomlplusplus)
-pkg_check_modules(LIBCRYPTO REQUIRED IMPORTED_TARGET libcrypto)
 if(HYPERTOK_BUILD_TESTS)
   find_package(GTest CONFIG REQUIRED)
 endif()

@@ -1,7 +1,6 @@
 #include "build/recipe.h"
 
 #include <glob.h>
-#include <openssl/evp.h>
 #include <toml++/toml.h>
 
 #include <algorithm>
@@ -11,6 +10,7 @@
 #include <set>
 #include <variant>
 
+#include "build/sha256.h"
 #include "common/memory.h"
 #include "hypertok/io.h"
 
@@ -476,42 +476,25 @@ std::vector<std::string> DiffLocks(const Lock& want, const Lock& got) {
   return d;
 }
 
-namespace {
-std::string HexDigest(const unsigned char* md, unsigned int n) {
-  static const char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned int i = 0; i < n; ++i) {
-    out += kHex[md[i] >> 4];
-    out += kHex[md[i] & 15];
-  }
-  return out;
-}
-}  // namespace
-
 std::string Sha256Hex(std::string_view data) {
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int n = 0;
-  EVP_Digest(data.data(), data.size(), md, &n, EVP_sha256(), nullptr);
-  return HexDigest(md, n);
+  Sha256 h;
+  h.Update(data);
+  return h.FinishHex();
 }
 
 StatusOr<std::string> Sha256File(const std::string& path, uint64_t* bytes) {
   HT_ASSIGN_OR_RETURN(FileSource src, FileSource::Open(path));
-  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
-  EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr);
+  Sha256 h;
   std::string buf(size_t{1} << 20, '\0');
   uint64_t total = 0;
   for (;;) {
     HT_ASSIGN_OR_RETURN(size_t got, src.ReadFull(buf.data(), buf.size()));
     if (got == 0) break;
-    EVP_DigestUpdate(ctx.get(), buf.data(), got);
+    h.Update(std::string_view(buf.data(), got));
     total += got;
   }
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int n = 0;
-  EVP_DigestFinal_ex(ctx.get(), md, &n);
   if (bytes) *bytes = total;
-  return HexDigest(md, n);
+  return h.FinishHex();
 }
 
 }  // namespace hypertok
