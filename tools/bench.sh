@@ -15,7 +15,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 shared=${SHARED:-$root/../shared/data}
 langs=${LANGS:-ru en}
-reps=${REPS:-3}
+reps=${REPS:-5}
 vocab=${VOCAB:-32000}
 work=${WORK:-$(mktemp -d "${TMPDIR:-/tmp}/hypertok-bench.XXXXXX")}
 mkdir -p "$work"
@@ -24,13 +24,18 @@ ht=$root/build/hypertok
 cmake --build "$root/build" -j"$(nproc)" >/dev/null
 [ -d "$shared" ] || { echo "bench: $shared not found (set SHARED=)" >&2; exit 1; }
 
-# best WALL_SECONDS PEAK_KB of $reps runs of a command (stdout discarded).
+# best WALL_SECONDS PEAK_KB of $reps runs of a command (stdout discarded). Wall
+# time from bash's microsecond clock ($EPOCHREALTIME; /usr/bin/time's %e has
+# 10 ms steps, too coarse for sub-second runs), peak memory from /usr/bin/time.
 measure() {
-  local best="" peak=0 t m
+  local best="" peak=0 t m t0 t1
   for _ in $(seq "$reps"); do
-    /usr/bin/time -f '%e %M' -o "$work/time.txt" "$@" >/dev/null 2>"$work/err.txt" \
+    t0=$EPOCHREALTIME
+    /usr/bin/time -f '%M' -o "$work/time.txt" "$@" >/dev/null 2>"$work/err.txt" \
       || { echo "bench: failed: $* : $(head -c 300 "$work/err.txt")" >&2; echo "nan 0"; return; }
-    read -r t m <"$work/time.txt"
+    t1=$EPOCHREALTIME
+    t=$(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.4f", b - a}')
+    read -r m <"$work/time.txt"
     if [ -z "$best" ] || awk -v a="$t" -v b="$best" 'BEGIN{exit !(a<b)}'; then best=$t; fi
     [ "$m" -gt "$peak" ] && peak=$m
   done
@@ -39,7 +44,7 @@ measure() {
 row() {  # row NAME BYTES SECONDS PEAK_KB REF_MBPS
   awk -v n="$1" -v b="$2" -v s="$3" -v k="$4" -v ref="$5" 'BEGIN {
     if (s == "nan" || s <= 0) { printf "  %-34s %10s\n", n, "failed"; exit }
-    mbps = b / s / 1e6; printf "  %-34s %9.1f MB/s %8.2f s %7.0f MB peak", n, mbps, s, k / 1024
+    mbps = b / s / 1e6; printf "  %-34s %9.1f MB/s %8.3f s %7.0f MB peak", n, mbps, s, k / 1024
     if (ref > 0) printf "   %6.2fx hypertok -T1", mbps / ref
     printf "\n" }'
 }
