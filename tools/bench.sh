@@ -49,6 +49,20 @@ row() {  # row NAME BYTES SECONDS PEAK_KB REF_MBPS
     printf "\n" }'
 }
 
+# hypertok_rows INPUT BYTES HTS SUFFIX: encode -T1, -T2 and decode rows for
+# INPUT (HTS: its encoding, for decode); sets $ref to the -T1 MB/s, which the
+# other rows of this input are compared with.
+hypertok_rows() {
+  local s k
+  read -r s k < <(measure "$ht" encode -m "$model" "$1" -o /dev/null -f -T1)
+  ref=$(awk -v b="$2" -v s="$s" 'BEGIN{print (s=="nan")?0:b/s/1e6}')
+  row "hypertok encode -T1$4" "$2" "$s" "$k" 0
+  read -r s k < <(measure "$ht" encode -m "$model" "$1" -o /dev/null -f -T2)
+  row "hypertok encode -T2$4" "$2" "$s" "$k" "$ref"
+  read -r s k < <(measure "$ht" decode -m "$model" "$3" -o /dev/null -f)
+  row "hypertok decode$4" "$2" "$s" "$k" "$ref"
+}
+
 # tiktoken through node, installed into $work from the npm registry when missing.
 tiktoken_ok=0
 if command -v node >/dev/null; then
@@ -84,13 +98,8 @@ for lang in $langs; do
   zstd -q -f -3 "$in" -o "$work/$lang.zst"
 
   echo "== $lang: $in, $(awk -v b="$bytes" 'BEGIN{printf "%.1f MB", b/1e6}'), vocabulary $vocab, best of $reps"
-  read -r s1 k1 < <(measure "$ht" encode -m "$model" "$in" -o /dev/null -f -T1)
-  ref=$(awk -v b="$bytes" -v s="$s1" 'BEGIN{print (s=="nan")?0:b/s/1e6}')
-  row "hypertok encode -T1" "$bytes" "$s1" "$k1" 0
-  read -r s k < <(measure "$ht" encode -m "$model" "$in" -o /dev/null -f -T2)
-  row "hypertok encode -T2" "$bytes" "$s" "$k" "$ref"
-  read -r s k < <(measure "$ht" decode -m "$model" "$work/$lang.hts" -o /dev/null -f)
-  row "hypertok decode" "$bytes" "$s" "$k" "$ref"
+  hypertok_rows "$in" "$bytes" "$work/$lang.hts" ""
+  book_ref=$ref  # the adversarial rows compare with the book
   for type in bpe unigram; do
     read -r s k < <(measure spm_encode --model="$work/$lang.$type.model" --output_format=id --input="$in")
     row "spm_encode $type" "$bytes" "$s" "$k" "$ref"
@@ -118,15 +127,9 @@ for lang in $langs; do
   "$ht" encode -m "$model" "$big" -o "$work/$lang.x10.hts" -f -T2
   zstd -q -f -3 "$big" -o "$work/$lang.x10.zst"
   echo "   the same text x10 ($(awk -v b="$big_bytes" 'BEGIN{printf "%.1f MB", b/1e6}'); start-up amortized, words seen before):"
-  read -r s1 k1 < <(measure "$ht" encode -m "$model" "$big" -o /dev/null -f -T1)
-  bigref=$(awk -v b="$big_bytes" -v s="$s1" 'BEGIN{print (s=="nan")?0:b/s/1e6}')
-  row "hypertok encode -T1 (x10)" "$big_bytes" "$s1" "$k1" 0
-  read -r s k < <(measure "$ht" encode -m "$model" "$big" -o /dev/null -f -T2)
-  row "hypertok encode -T2 (x10)" "$big_bytes" "$s" "$k" "$bigref"
-  read -r s k < <(measure "$ht" decode -m "$model" "$work/$lang.x10.hts" -o /dev/null -f)
-  row "hypertok decode (x10)" "$big_bytes" "$s" "$k" "$bigref"
+  hypertok_rows "$big" "$big_bytes" "$work/$lang.x10.hts" " (x10)"
   read -r s k < <(measure zstd -q -d -c "$work/$lang.x10.zst")
-  row "zstd -d (x10)" "$big_bytes" "$s" "$k" "$bigref"
+  row "zstd -d (x10)" "$big_bytes" "$s" "$k" "$ref"
 done
 
 # Adversarial inputs, encoded with the last language's codebook: no quadratic path.
@@ -138,6 +141,6 @@ adv_mb=${ADV_MB:-100}
 for f in one_line.txt one_char.txt random.bin; do
   b=$(stat -c %s "$work/$f")
   read -r s k < <(measure "$ht" encode -m "$model" "$work/$f" -o /dev/null -f -T1)
-  row "$f" "$b" "$s" "$k" "$ref"
+  row "$f" "$b" "$s" "$k" "$book_ref"
 done
 echo "(work files in $work)"
