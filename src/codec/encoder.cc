@@ -93,7 +93,7 @@ class EdgeMap {
 }  // namespace
 
 struct Encoder::Impl {
-  ByteTrie trie;  // every normal piece → id
+  ByteTrie trie;  // normal pieces usable inside a unit → id (see Build)
   // Multi-unit pieces: units that occur in them get ids ("bond units"), and
   // the pieces form a trie over unit ids (edges; nodes are BondNode).
   struct StringHash {
