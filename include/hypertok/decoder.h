@@ -29,9 +29,11 @@ class Decoder {
   Status Decode(std::span<const uint32_t> ids, std::string* out) const;
 
   // The fast path, in two steps: the decoded length of ids (kDataLoss for an
-  // id outside the vocabulary), then the bytes written to dst, which must
-  // have room for that length + kSlack. Returns the end of the text.
-  StatusOr<size_t> DecodedSize(std::span<const uint32_t> ids) const;
+  // id outside the vocabulary, naming its position counted from
+  // first_position — a caller decoding a longer sequence in parts passes
+  // where this part starts), then the bytes written to dst, which must have
+  // room for that length + kSlack. Returns the end of the text.
+  StatusOr<size_t> DecodedSize(std::span<const uint32_t> ids, uint64_t first_position = 0) const;
   char* DecodeTo(std::span<const uint32_t> ids, char* dst) const;
 
   std::string_view PieceBytes(uint32_t id) const {

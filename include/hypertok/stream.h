@@ -109,6 +109,15 @@ struct TokenBytes {
     if (width == 4) v |= uint32_t{p[2]} << 16 | uint32_t{p[3]} << 24;
     return v;
   }
+  // Tokens [from, from + n) as 32-bit ids into out.
+  void Widen(size_t from, size_t n, uint32_t* out) const {
+    if (width == 2) {  // the common case, kept to a loop the compiler vectorizes
+      const unsigned char* p = reinterpret_cast<const unsigned char*>(data) + 2 * from;
+      for (size_t i = 0; i < n; ++i) out[i] = p[2 * i] | uint32_t{p[2 * i + 1]} << 8;
+    } else {
+      for (size_t i = 0; i < n; ++i) out[i] = (*this)[from + i];
+    }
+  }
 };
 
 // Reads one stream or several concatenated ones, block by block.

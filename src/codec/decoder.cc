@@ -13,7 +13,8 @@ Decoder::Decoder(const Codebook& codebook) : codebook_id_(codebook.id()) {
   blob_.append(kSlack, '\0');  // so short pieces can be copied with fixed-size moves
 }
 
-StatusOr<size_t> Decoder::DecodedSize(std::span<const uint32_t> ids) const {
+StatusOr<size_t> Decoder::DecodedSize(std::span<const uint32_t> ids,
+                                      uint64_t first_position) const {
   const uint32_t n = static_cast<uint32_t>(spans_.size());
   const Span* spans = spans_.data();
   size_t total = 0;
@@ -24,8 +25,8 @@ StatusOr<size_t> Decoder::DecodedSize(std::span<const uint32_t> ids) const {
   }
   if (max_id >= n && !ids.empty()) {
     for (size_t i = 0; i < ids.size(); ++i)
-      HT_CHECK_OR_RETURN(ids[i] < n, DataLoss)
-          << "token " << i << " has id " << ids[i] << ", outside the vocabulary of " << n;
+      HT_CHECK_OR_RETURN(ids[i] < n, DataLoss) << "token " << first_position + i << " has id "
+                                               << ids[i] << ", outside the vocabulary of " << n;
   }
   return total;
 }

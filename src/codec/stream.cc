@@ -369,27 +369,10 @@ StatusOr<StreamTotals> DecodeStream(const Decoder& decoder, ByteSource* source, 
     }
     for (size_t at = 0; at < tokens.count; at += kChunkTokens) {
       const size_t n = std::min(kChunkTokens, tokens.count - at);
-      const unsigned char* p = reinterpret_cast<const unsigned char*>(tokens.data);
-      if (tokens.width == 2) {
-        for (size_t i = 0; i < n; ++i)
-          ids[i] = p[2 * (at + i)] | uint32_t{p[2 * (at + i) + 1]} << 8;
-      } else {
-        for (size_t i = 0; i < n; ++i) ids[i] = tokens[at + i];
-      }
+      tokens.Widen(at, n, ids.get());
       const std::span<const uint32_t> chunk(ids.get(), n);
-      StatusOr<size_t> size = decoder.DecodedSize(chunk);
-      if (!size.ok()) {
-        // Name the token by its place in the stream, not in the chunk.
-        for (size_t i = 0; i < n; ++i) {
-          if (chunk[i] >= decoder.vocab_size()) {
-            return DataLossError(source->name() + ": token " + std::to_string(cur.tokens + at + i) +
-                                 " has id " + std::to_string(chunk[i]) +
-                                 ", outside the vocabulary of " +
-                                 std::to_string(decoder.vocab_size()));
-          }
-        }
-        return size.status().WithPrefix(source->name());
-      }
+      StatusOr<size_t> size = decoder.DecodedSize(chunk, cur.tokens + at);
+      if (!size.ok()) return size.status().WithPrefix(source->name());
       out.Resize(*size + Decoder::kSlack);
       out.Resize(decoder.DecodeTo(chunk, out.data()) - out.data());
       hash.Update(out.view());
