@@ -33,7 +33,7 @@ namespace internal {
 // returns the first position at or after j where its kind of character
 // stops (the caller goes on one character at a time from there). Both
 // agree with ClassAt: ASCII letters and U+0400..U+045F (basic Cyrillic) are
-// kLetter, which char_class_test checks.
+// kLetter, which PretokenizerTest.FastPathCharactersAreLetters checks.
 
 // Skips ASCII letters [A-Za-z].
 inline size_t SkipAsciiLetters(const uint8_t* s, size_t j, size_t n) {
