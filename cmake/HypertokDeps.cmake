@@ -14,6 +14,11 @@ pkg_check_modules(SENTENCEPIECE REQUIRED IMPORTED_TARGET sentencepiece)
 pkg_check_modules(PCRE2 REQUIRED IMPORTED_TARGET libpcre2-8)
 # build: recipes are TOML (toml++).
 pkg_check_modules(TOMLPP REQUIRED IMPORTED_TARGET tomlplusplus)
+# jemalloc, linked statically into the hypertok command (position-independent
+# archive, as the executable is PIE): see src/cli/malloc_conf.cc.
+if(HYPERTOK_USE_JEMALLOC)
+  find_library(JEMALLOC_LIBRARY NAMES libjemalloc_pic.a REQUIRED)
+endif()
 if(HYPERTOK_BUILD_TESTS)
   find_package(GTest CONFIG REQUIRED)
 endif()

@@ -7,7 +7,7 @@ packages=(
   build-essential cmake pkg-config
   libcli11-dev libicu-dev libsentencepiece-dev sentencepiece libzstd-dev zstd
   libspdlog-dev libfmt-dev libgtest-dev libxxhash-dev libbenchmark-dev libpcre2-dev
-  libtomlplusplus-dev
+  libtomlplusplus-dev libjemalloc-dev
   python3-numpy python3-sentencepiece python3-distributed
 )
 # Test-only: headless Chromium renders the HTML report (tests/interop/html_report_test.sh).
