@@ -188,14 +188,23 @@ void Encoder::Impl::Build(const Codebook& cb) {
   std::unordered_map<uint64_t, uint32_t> edge_index;
   std::vector<std::pair<uint64_t, uint32_t>> edge_list;
   std::vector<std::string_view> units;
+  // (Sized up front: the pieces' units bound the edges, and rehashing was a
+  // good part of building.)
+  size_t max_edges = 0;
+  for (uint32_t id = 256; id < cb.size(); ++id)
+    if (cb.piece(id).kind == PieceKind::kNormal && units_in[id] >= 2) max_edges += units_in[id];
+  edge_index.reserve(max_edges);
+  edge_list.reserve(max_edges);
+  nodes.reserve(max_edges + 1);
   for (uint32_t id = 256; id < cb.size(); ++id) {
     if (cb.piece(id).kind != PieceKind::kNormal || units_in[id] < 2) continue;
     units.clear();
     ForEachUnit(cb.piece(id).bytes, [&](std::string_view u) { units.push_back(u); });
     uint32_t node = 0;
     for (std::string_view u : units) {
-      auto [uit, unew] =
-          bond_units.try_emplace(std::string(u), static_cast<uint32_t>(bond_units.size()));
+      auto uit = bond_units.find(u);  // (no string is made for a unit seen before)
+      if (uit == bond_units.end())
+        uit = bond_units.emplace(std::string(u), static_cast<uint32_t>(bond_units.size())).first;
       const uint64_t key = uint64_t{node} << 32 | uit->second;
       auto [eit, enew] = edge_index.try_emplace(key, static_cast<uint32_t>(nodes.size()));
       if (enew) {

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
+#include <cstring>
+#include <memory>
 #include <string>
 #include <thread>
 #include <vector>
@@ -103,6 +106,30 @@ TEST(UnitMemoTest, ConcurrentInsertsAndFindsAgree) {
     ASSERT_EQ(e.n_ids, 1u + i % 2);
     ASSERT_EQ(e.ids[0], static_cast<uint32_t>(i));
     ASSERT_EQ(e.bond_unit, static_cast<uint32_t>(i));
+  }
+}
+
+// Huge-page regions start on a 2 MiB boundary (the kernel backs only whole
+// aligned 2 MiB ranges with huge pages) and every byte of them is usable;
+// plain regions are usable too.
+TEST(ReservedRegionTest, HugePageRegionsAreAlignedAndWhollyWritable) {
+  constexpr size_t kHuge = size_t{2} << 20;
+  for (size_t bytes : {size_t{4096}, kHuge, 3 * kHuge + 12345, 4 * kHuge}) {
+    for (bool huge : {false, true}) {
+      // Several at once, so one does not just land where another was freed.
+      std::vector<std::unique_ptr<ReservedRegion>> regions;
+      for (int k = 0; k < 3; ++k) regions.push_back(std::make_unique<ReservedRegion>(bytes, huge));
+      for (const auto& r : regions) {
+        ASSERT_NE(r->data(), nullptr);
+        EXPECT_EQ(r->size(), bytes);
+        if (huge) EXPECT_EQ(reinterpret_cast<uintptr_t>(r->data()) % kHuge, 0u) << bytes;
+        auto* p = static_cast<unsigned char*>(r->data());
+        EXPECT_EQ(p[0], 0);
+        EXPECT_EQ(p[bytes - 1], 0);  // zero until written
+        std::memset(p, 0xA5, bytes);
+        EXPECT_EQ(p[bytes - 1], 0xA5);
+      }
+    }
   }
 }
 
