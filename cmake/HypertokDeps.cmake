@@ -15,7 +15,7 @@ pkg_check_modules(PCRE2 REQUIRED IMPORTED_TARGET libpcre2-8)
 # build: recipes are TOML (toml++).
 pkg_check_modules(TOMLPP REQUIRED IMPORTED_TARGET tomlplusplus)
 # jemalloc, linked statically into the hypertok command (position-independent
-# archive, as the executable is PIE): see src/cli/malloc_conf.cc.
+# archive, as the executable is PIE): see src/cli/allocator.cc.
 if(HYPERTOK_USE_JEMALLOC)
   find_library(JEMALLOC_LIBRARY NAMES libjemalloc_pic.a REQUIRED)
 endif()
