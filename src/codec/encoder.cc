@@ -244,19 +244,22 @@ void Encoder::Impl::Build(const Codebook& cb) {
 size_t Encoder::Impl::SegmentUnit(std::string_view unit, uint32_t* ids) const {
   const size_t n = unit.size();
   const uint8_t* s = reinterpret_cast<const uint8_t*>(unit.data());
-  struct Match {
-    uint32_t end, piece;
-  };
   struct Scratch {
     std::vector<uint32_t> cost, choice_id, choice_len, starts, cuts;
     std::vector<uint8_t> pen;
-    std::vector<Match> matches;
   };
   thread_local Scratch t;
-  t.cost.resize(n + 1);
-  t.choice_id.resize(n);
-  t.choice_len.resize(n);
-  t.cost[n] = 0;
+  // (Grown only: most units are short, and resizing on every call would
+  // refill the tails.)
+  if (t.cost.size() < n + 1) {
+    t.cost.resize(n + 1);
+    t.choice_id.resize(n + 1);
+    t.choice_len.resize(n + 1);
+  }
+  uint32_t* const cost = t.cost.data();
+  uint32_t* const choice_id = t.choice_id.data();
+  uint32_t* const choice_len = t.choice_len.data();
+  cost[n] = 0;
   // DP steps: where every piece is whole characters (whole_char_pieces), no
   // piece starts or ends inside a character, so a character's inner bytes
   // can only be byte tokens and the DP need visit character starts only: the
@@ -284,48 +287,45 @@ size_t Encoder::Impl::SegmentUnit(std::string_view unit, uint32_t* ids) const {
       if (c > 0 && wb + c < n) t.pen[wb + c] = 0;
     pen = t.pen.data();
   }
-  // The DP at start i (next: the following start) over its steps (end,
-  // piece), piece spelling s[i, end), in increasing end order as the tie
-  // rule wants.
-  auto relax = [&](size_t i, size_t next, const Match* m, size_t count) {
-    // Byte tokens to the next start: one token per byte, and a boundary
-    // between each (never a morph boundary: it is inside a character).
-    uint32_t best = t.cost[next] + static_cast<uint32_t>(next - i);
-    if (pen) best += static_cast<uint32_t>(next - i - 1) * penalty + pen[next];
-    uint32_t best_id = kNone;
-    uint32_t best_len = static_cast<uint32_t>(next - i);
-    for (size_t q = 0; q < count; ++q) {
-      const uint32_t c = t.cost[m[q].end] + 1 + (pen ? pen[m[q].end] : 0);
-      if (c <= best) {
-        best = c;
-        best_id = m[q].piece;
-        best_len = static_cast<uint32_t>(m[q].end - i);
-      }
-    }
-    t.cost[i] = best;
-    t.choice_id[i] = best_id;
-    t.choice_len[i] = best_len;
-  };
+  // The DP at start i (next: the following start): its steps are the byte
+  // tokens to the next start and each piece s[i, j) the trie walk from i
+  // meets, in increasing j; a step at least as good as the best so far
+  // replaces it, so ties go to the longest piece. The walk relaxes as it
+  // goes (cost[j] for every j > i is final already).
   size_t next = n;  // the start after the current one
   for (size_t k = k_n; k-- > 0;) {
     const size_t i = t.starts[k];
-    t.matches.clear();
+    // Byte tokens to the next start: one token per byte, and a boundary
+    // between each (never a morph boundary: it is inside a character).
+    uint32_t best = cost[next] + static_cast<uint32_t>(next - i);
+    if (pen) best += static_cast<uint32_t>(next - i - 1) * penalty + pen[next];
+    uint32_t best_id = kNone;
+    uint32_t best_len = static_cast<uint32_t>(next - i);
     uint32_t nd = trie.Root(s[i]);
     for (size_t j = i + 1; nd != 0; ++j) {
       const uint32_t piece = trie.Value(nd);
-      if (piece != ByteTrie::kNoValue) t.matches.push_back({static_cast<uint32_t>(j), piece});
+      if (piece != ByteTrie::kNoValue) {
+        const uint32_t c = cost[j] + 1 + (pen ? pen[j] : 0);
+        if (c <= best) {
+          best = c;
+          best_id = piece;
+          best_len = static_cast<uint32_t>(j - i);
+        }
+      }
       if (j == n) break;
       nd = trie.Child(nd, s[j]);
     }
-    relax(i, next, t.matches.data(), t.matches.size());
+    cost[i] = best;
+    choice_id[i] = best_id;
+    choice_len[i] = best_len;
     next = i;
   }
   uint32_t* w = ids;
-  for (size_t i = 0; i < n; i += t.choice_len[i]) {
-    if (t.choice_id[i] != kNone) {
-      *w++ = t.choice_id[i];
+  for (size_t i = 0; i < n; i += choice_len[i]) {
+    if (choice_id[i] != kNone) {
+      *w++ = choice_id[i];
     } else {
-      for (size_t b = i; b < i + t.choice_len[i]; ++b) *w++ = s[b];
+      for (size_t b = i; b < i + choice_len[i]; ++b) *w++ = s[b];
     }
   }
   return static_cast<size_t>(w - ids);
