@@ -104,7 +104,8 @@ struct Encoder::Impl {
   EdgeMap edges;
   // root_step[unit id]: the node reached from the root by that unit (0 if
   // none), so the first step of every walk — taken at each bond unit of the
-  // text — reads a small table that stays in cache.
+  // text — reads a small table that stays in cache. One more, empty entry at
+  // the end stands for "no bond unit".
   std::vector<EdgeMap::Step> root_step;
   uint32_t byte_bond_unit[256];  // bond unit of each one-byte unit
   uint32_t byte_id[256];         // the byte tokens, so a one-byte unit's ids can point here
@@ -222,7 +223,7 @@ void Encoder::Impl::Build(const Codebook& cb) {
     const uint64_t h = UnitHash(u) & (kBondFilterBits - 1);
     bond_filter[h >> 6] |= uint64_t{1} << (h & 63);
   }
-  root_step.resize(bond_units.size());
+  root_step.resize(bond_units.size() + 1);  // + the empty step of no bond unit
   for (uint32_t u = 0; u < bond_units.size(); ++u) root_step[u] = edges.Find(0, u);
   for (int b = 0; b < 256; ++b) {
     byte_bond_unit[b] = BondUnit(std::string(1, static_cast<char>(b)));
@@ -430,13 +431,16 @@ size_t Encoder::Impl::EncodeWindow(std::string_view text, uint32_t* out) const {
   uint32_t* const cost = scratch.cost.get();
   uint32_t* const choice = scratch.choice.get();
   uint32_t* const len = scratch.len.get();
+  const uint32_t no_bond_step = static_cast<uint32_t>(root_step.size() - 1);
   cost[m] = 0;
   for (size_t i = m; i-- > 0;) {
-    // Prefetch the second step of the walk that starts a few units back.
+    // Prefetch the second step of the walk that starts a few units back —
+    // whether or not there is one: testing first was a branch mispredicted
+    // on every other unit of English text, dearer than a useless prefetch
+    // (a unit in no multi-unit piece reads root_step's last, empty entry).
     if (i >= kAhead + 1) {
-      const uint32_t a = units[i - kAhead].bond_unit, b = units[i - kAhead + 1].bond_unit;
-      if (a != kNone && b != kNone && root_step[a].data.MayHaveChild(b))
-        edges.Prefetch(root_step[a].node, b);
+      const uint32_t a = std::min(units[i - kAhead].bond_unit, no_bond_step);
+      edges.Prefetch(root_step[a].node, units[i - kAhead + 1].bond_unit);
     }
     uint32_t best = units[i].n_ids + cost[i + 1], best_piece = kNone, best_len = 1;
     if (units[i].bond_unit != kNone) {
