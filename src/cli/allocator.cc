@@ -21,21 +21,27 @@
 #include <thread>
 
 // Read by jemalloc at its first allocation; the name is its API.
-const char* malloc_conf = "thp:always,metadata_thp:always";
+const char* malloc_conf = "thp:always,metadata_thp:auto";
 
 namespace {
 
 // Before main (after the libraries' own initializers): cap the growth of
 // the arenas this process's threads will use — the main thread's and one
-// per hardware thread. An arena that does not exist yet cannot be set, so
-// the calling thread visits each (which creates it) and comes back.
+// per hardware thread, at most kMaxArenas: each arena created here costs
+// ~2 MB of resident memory whether or not a thread comes to use it, so on a
+// large machine the threads past the first few get arenas that grow the
+// default way (first touches slower, nothing else). An arena that does not
+// exist yet cannot be set, so the calling thread visits each (which creates
+// it) and comes back.
 __attribute__((constructor)) void GrowArenasByHugePages() {
   unsigned narenas = 0, home = 0;
   size_t len = sizeof(unsigned);
   if (mallctl("arenas.narenas", &narenas, &len, nullptr, 0) != 0) return;
   len = sizeof(unsigned);
   if (mallctl("thread.arena", &home, &len, nullptr, 0) != 0) return;
-  const unsigned wanted = std::min(narenas, std::max(2u, std::thread::hardware_concurrency() + 1));
+  constexpr unsigned kMaxArenas = 5;
+  const unsigned wanted =
+      std::min({narenas, kMaxArenas, std::max(2u, std::thread::hardware_concurrency() + 1)});
   size_t limit = size_t{2} << 20;
   for (unsigned a = 0; a < wanted; ++a) {
     if (mallctl("thread.arena", nullptr, nullptr, &a, sizeof a) != 0) break;
