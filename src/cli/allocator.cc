@@ -20,6 +20,8 @@
 #include <cstdio>
 #include <thread>
 
+#include "common/huge_page_allocator.h"
+
 // Read by jemalloc at its first allocation; the name is its API.
 const char* malloc_conf = "thp:always,metadata_thp:auto";
 
@@ -42,7 +44,7 @@ __attribute__((constructor)) void GrowArenasByHugePages() {
   constexpr unsigned kMaxArenas = 5;
   const unsigned wanted =
       std::min({narenas, kMaxArenas, std::max(2u, std::thread::hardware_concurrency() + 1)});
-  size_t limit = size_t{2} << 20;
+  size_t limit = hypertok::kHugePageBytes;
   for (unsigned a = 0; a < wanted; ++a) {
     if (mallctl("thread.arena", nullptr, nullptr, &a, sizeof a) != 0) break;
     char name[64];

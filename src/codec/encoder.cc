@@ -189,16 +189,20 @@ void Encoder::Impl::Build(const Codebook& cb) {
   std::unordered_map<uint64_t, uint32_t> edge_index;
   std::vector<std::pair<uint64_t, uint32_t>> edge_list;
   std::vector<std::string_view> units;
-  // (Sized up front: the pieces' units bound the edges, and rehashing was a
-  // good part of building.)
+  // (units_in is 0 for all but normal pieces. The tables are sized up front
+  // — the pieces' units bound the edges — as rehashing was a good part of
+  // building.)
+  std::vector<uint32_t> multi_unit;
   size_t max_edges = 0;
-  for (uint32_t id = 256; id < cb.size(); ++id)
-    if (cb.piece(id).kind == PieceKind::kNormal && units_in[id] >= 2) max_edges += units_in[id];
+  for (uint32_t id = 256; id < cb.size(); ++id) {
+    if (units_in[id] < 2) continue;
+    multi_unit.push_back(id);
+    max_edges += units_in[id];
+  }
   edge_index.reserve(max_edges);
   edge_list.reserve(max_edges);
   nodes.reserve(max_edges + 1);
-  for (uint32_t id = 256; id < cb.size(); ++id) {
-    if (cb.piece(id).kind != PieceKind::kNormal || units_in[id] < 2) continue;
+  for (uint32_t id : multi_unit) {
     units.clear();
     ForEachUnit(cb.piece(id).bytes, [&](std::string_view u) { units.push_back(u); });
     uint32_t node = 0;

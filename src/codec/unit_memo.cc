@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <new>
 
+#include "common/huge_page_allocator.h"
+
 namespace hypertok {
 
 ReservedRegion::ReservedRegion(size_t bytes, bool huge_pages) : size_(bytes) {
@@ -14,19 +16,17 @@ ReservedRegion::ReservedRegion(size_t bytes, bool huge_pages) : size_(bytes) {
   // table would take half its faults 4 KiB at a time (~500 faults, several
   // ms on a VM). So reserve 2 MiB more and give back what precedes the first
   // boundary and what follows the region.
-  constexpr size_t kHuge = size_t{2} << 20;
-  const size_t extra = huge_pages ? kHuge : 0;
+  const size_t extra = huge_pages ? kHugePageBytes : 0;
   void* p = mmap(nullptr, bytes + extra, PROT_READ | PROT_WRITE,
                  MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
   if (p == MAP_FAILED) throw std::bad_alloc();
   char* start = static_cast<char*>(p);
   if (huge_pages) {
-    const uintptr_t at = reinterpret_cast<uintptr_t>(p);
-    char* aligned = start + ((kHuge - at % kHuge) % kHuge);
-    if (aligned > start) munmap(start, static_cast<size_t>(aligned - start));
-    const size_t tail = static_cast<size_t>(start + bytes + extra - (aligned + bytes));
-    if (tail > 0) munmap(aligned + bytes, tail);
-    start = aligned;
+    const size_t head = (kHugePageBytes - reinterpret_cast<uintptr_t>(p) % kHugePageBytes) %
+                        kHugePageBytes;  // bytes before the first boundary
+    if (head > 0) munmap(start, head);
+    if (extra - head > 0) munmap(start + head + bytes, extra - head);
+    start += head;
 #ifdef MADV_HUGEPAGE
     madvise(start, bytes, MADV_HUGEPAGE);
 #endif

@@ -15,10 +15,14 @@
 
 namespace hypertok {
 
+// The size (and alignment) of a transparent huge page on x86-64: the kernel
+// backs only whole, aligned ranges of this size with one.
+inline constexpr size_t kHugePageBytes = size_t{2} << 20;
+
 template <typename T>
 struct HugePageAllocator {
   using value_type = T;
-  static constexpr size_t kHuge = size_t{2} << 20;
+  static constexpr size_t kHuge = kHugePageBytes;
 
   HugePageAllocator() = default;
   template <typename U>

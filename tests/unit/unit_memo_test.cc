@@ -9,6 +9,8 @@
 #include <thread>
 #include <vector>
 
+#include "common/huge_page_allocator.h"
+
 namespace hypertok {
 namespace {
 
@@ -113,7 +115,7 @@ TEST(UnitMemoTest, ConcurrentInsertsAndFindsAgree) {
 // aligned 2 MiB ranges with huge pages) and every byte of them is usable;
 // plain regions are usable too.
 TEST(ReservedRegionTest, HugePageRegionsAreAlignedAndWhollyWritable) {
-  constexpr size_t kHuge = size_t{2} << 20;
+  constexpr size_t kHuge = kHugePageBytes;
   for (size_t bytes : {size_t{4096}, kHuge, 3 * kHuge + 12345, 4 * kHuge}) {
     for (bool huge : {false, true}) {
       // Several at once, so one does not just land where another was freed.
