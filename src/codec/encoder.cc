@@ -20,8 +20,9 @@
 #include <cstring>
 #include <unordered_map>
 
-#include "codec/byte_trie.h"
+#include "codec/char_alphabet.h"
 #include "codec/pretokenizer.h"
+#include "codec/symbol_trie.h"
 #include "codec/unit_memo.h"
 
 namespace hypertok {
@@ -93,7 +94,10 @@ class EdgeMap {
 }  // namespace
 
 struct Encoder::Impl {
-  ByteTrie trie;  // normal pieces usable inside a unit → id (see Build)
+  // Normal pieces usable inside a unit → id (see Build), over the symbols
+  // of `alphabet` when whole_char_pieces, else over bytes.
+  SymbolTrie trie;
+  CharAlphabet alphabet;
   // Multi-unit pieces: units that occur in them get ids ("bond units"), and
   // the pieces form a trie over unit ids (edges; nodes are BondNode).
   struct StringHash {
@@ -169,6 +173,8 @@ void Encoder::Impl::Build(const Codebook& cb) {
   // English codebooks that is 40-60 % of the trie, which then stays in
   // cache. Otherwise a piece of invalid bytes (one unit per byte) may match
   // inside a character, so every piece goes in.
+  // A trie of whole-character pieces steps by characters (a Cyrillic word
+  // is then half as many steps), else by bytes.
   std::vector<std::string_view> keys;
   std::vector<uint32_t> values;
   for (uint32_t id : order) {
@@ -176,7 +182,17 @@ void Encoder::Impl::Build(const Codebook& cb) {
     keys.push_back(cb.piece(id).bytes);
     values.push_back(id);
   }
-  trie = ByteTrie::Build(keys, values);
+  if (whole_char_pieces) {
+    alphabet = CharAlphabet::Build(keys);
+    std::vector<uint32_t> symbols, offsets{0};
+    for (std::string_view k : keys) {
+      alphabet.AppendSymbols(k, &symbols);
+      offsets.push_back(static_cast<uint32_t>(symbols.size()));
+    }
+    trie = SymbolTrie::Build(symbols, offsets, values, alphabet.size() + 1);
+  } else {
+    trie = SymbolTrie::Build(keys, values);
+  }
   for (uint32_t id : cb.special_ids()) {
     specials.emplace_back(cb.piece(id).bytes, id);
     special_first[static_cast<uint8_t>(cb.piece(id).bytes[0])] = true;
@@ -250,7 +266,7 @@ size_t Encoder::Impl::SegmentUnit(std::string_view unit, uint32_t* ids) const {
   const size_t n = unit.size();
   const uint8_t* s = reinterpret_cast<const uint8_t*>(unit.data());
   struct Scratch {
-    std::vector<uint32_t> cost, choice_id, choice_len, starts, cuts;
+    std::vector<uint32_t> cost, choice_id, choice_len, starts, symbols, cuts;
     std::vector<uint8_t> pen;
   };
   thread_local Scratch t;
@@ -270,15 +286,26 @@ size_t Encoder::Impl::SegmentUnit(std::string_view unit, uint32_t* ids) const {
   // can only be byte tokens and the DP need visit character starts only: the
   // byte-token step at a start costs the character's length in tokens
   // (choice_id kNone). This is the byte-level DP's result exactly, ties
-  // included.
+  // included. The trie is then walked by character symbols (0, in no piece,
+  // for a character no piece has and for an invalid byte), else by bytes.
   t.starts.clear();
+  t.symbols.clear();
   if (whole_char_pieces) {
-    for (size_t i = 0; i < n; i += CharLength(unit, i))
+    for (size_t i = 0, len; i < n; i += len) {
+      const bool valid = ClassAt(unit, i, &len) != CharClass::kInvalid;
       t.starts.push_back(static_cast<uint32_t>(i));
+      t.symbols.push_back(valid ? alphabet.Symbol(s + i, len) : 0);
+    }
   } else {
-    for (size_t i = 0; i < n; ++i) t.starts.push_back(static_cast<uint32_t>(i));
+    for (size_t i = 0; i < n; ++i) {
+      t.starts.push_back(static_cast<uint32_t>(i));
+      t.symbols.push_back(s[i]);
+    }
   }
   const size_t k_n = t.starts.size();
+  t.starts.push_back(static_cast<uint32_t>(n));  // the end, as the start past the last
+  const uint32_t* const starts = t.starts.data();
+  const uint32_t* const symbols = t.symbols.data();
   // Morph-aligned codebooks: pen[p] = penalty for each position p strictly
   // inside a word that is not a morph boundary — a token boundary there
   // costs that many tokens more — else 0.
@@ -299,17 +326,18 @@ size_t Encoder::Impl::SegmentUnit(std::string_view unit, uint32_t* ids) const {
   // goes (cost[j] for every j > i is final already).
   size_t next = n;  // the start after the current one
   for (size_t k = k_n; k-- > 0;) {
-    const size_t i = t.starts[k];
+    const size_t i = starts[k];
     // Byte tokens to the next start: one token per byte, and a boundary
     // between each (never a morph boundary: it is inside a character).
     uint32_t best = cost[next] + static_cast<uint32_t>(next - i);
     if (pen) best += static_cast<uint32_t>(next - i - 1) * penalty + pen[next];
     uint32_t best_id = kNone;
     uint32_t best_len = static_cast<uint32_t>(next - i);
-    uint32_t nd = trie.Root(s[i]);
-    for (size_t j = i + 1; nd != 0; ++j) {
+    uint32_t nd = trie.Root(symbols[k]);
+    for (size_t q = k + 1; nd != 0; ++q) {  // the walk has taken starts k..q-1
+      const size_t j = starts[q];
       const uint32_t piece = trie.Value(nd);
-      if (piece != ByteTrie::kNoValue) {
+      if (piece != SymbolTrie::kNoValue) {
         const uint32_t c = cost[j] + 1 + (pen ? pen[j] : 0);
         if (c <= best) {
           best = c;
@@ -317,8 +345,8 @@ size_t Encoder::Impl::SegmentUnit(std::string_view unit, uint32_t* ids) const {
           best_len = static_cast<uint32_t>(j - i);
         }
       }
-      if (j == n) break;
-      nd = trie.Child(nd, s[j]);
+      if (q == k_n) break;
+      nd = trie.Child(nd, symbols[q]);
     }
     cost[i] = best;
     choice_id[i] = best_id;

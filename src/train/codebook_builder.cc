@@ -5,7 +5,7 @@
 #include <thread>
 #include <unordered_map>
 
-#include "codec/byte_trie.h"
+#include "codec/symbol_trie.h"
 #include "codec/pretokenizer.h"
 
 namespace hypertok {
@@ -66,7 +66,7 @@ class Builder {
   const std::vector<Bond>& bonds_;
   BuilderOptions opt_;
   std::vector<Cand> cands_;
-  ByteTrie trie_;
+  SymbolTrie trie_;
   std::unordered_map<uint64_t, uint32_t> bond_edges_;  // (node << 32 | pretoken) → node
   std::vector<uint32_t> bond_node_cand_{kNone};        // node → candidate; node 0 = root
   std::vector<uint8_t> starts_bond_;                   // pre-token id → may start a bond
@@ -239,7 +239,7 @@ void Builder::BuildTries() {
     keys.push_back(cands_[i].text);
     values.push_back(i);
   }
-  trie_ = ByteTrie::Build(keys, values);
+  trie_ = SymbolTrie::Build(keys, values);
 
   starts_bond_.assign(corpus_.size(), 0);
   for (uint32_t i = 0; i < cands_.size(); ++i) {
@@ -270,7 +270,7 @@ uint32_t Builder::Segment(std::string_view s, uint32_t exclude, std::vector<uint
     size_t j = i + 1;
     for (uint32_t node = trie_.Root(p[i]); node != 0; node = trie_.Child(node, p[j++])) {
       uint32_t c = trie_.Value(node);
-      if (c != ByteTrie::kNoValue && c != exclude && cands_[c].active && cost[j] + 1 <= best) {
+      if (c != SymbolTrie::kNoValue && c != exclude && cands_[c].active && cost[j] + 1 <= best) {
         best = cost[j] + 1;
         best_c = c;
         best_len = static_cast<uint32_t>(j - i);

@@ -1,4 +1,4 @@
-#include "codec/byte_trie.h"
+#include "codec/symbol_trie.h"
 
 #include <gtest/gtest.h>
 
@@ -20,26 +20,26 @@ void ExpectExactly(const std::map<std::string, uint32_t>& dict, std::mt19937* rn
     keys.push_back(k);
     values.push_back(v);
   }
-  const ByteTrie t = ByteTrie::Build(keys, values);
+  const SymbolTrie t = SymbolTrie::Build(keys, values);
   auto lookup = [&](std::string_view s) -> uint32_t {
     uint32_t node = t.Root(static_cast<uint8_t>(s[0]));
     for (size_t i = 1; node != 0 && i < s.size(); ++i)
       node = t.Child(node, static_cast<uint8_t>(s[i]));
-    return node == 0 ? ByteTrie::kNoValue : t.Value(node);
+    return node == 0 ? SymbolTrie::kNoValue : t.Value(node);
   };
   for (const auto& [k, v] : dict) ASSERT_EQ(lookup(k), v) << k;
   // Prefixes, extensions and random strings that are not keys.
   for (const auto& [k, v] : dict) {
     for (size_t len = 1; len < k.size(); ++len) {
       const std::string p = k.substr(0, len);
-      if (!dict.count(p)) ASSERT_EQ(lookup(p), ByteTrie::kNoValue) << p;
+      if (!dict.count(p)) ASSERT_EQ(lookup(p), SymbolTrie::kNoValue) << p;
     }
     std::string longer = k + static_cast<char>((*rng)() & 0xFF);
-    if (!dict.count(longer)) ASSERT_EQ(lookup(longer), ByteTrie::kNoValue);
+    if (!dict.count(longer)) ASSERT_EQ(lookup(longer), SymbolTrie::kNoValue);
   }
 }
 
-TEST(ByteTrieTest, FindsExactlyItsKeys) {
+TEST(SymbolTrieTest, FindsExactlyItsKeys) {
   std::mt19937 rng(11);
   for (int round = 0; round < 40; ++round) {
     // Narrow alphabets give deep shared prefixes; wide ones give nodes with
@@ -57,7 +57,7 @@ TEST(ByteTrieTest, FindsExactlyItsKeys) {
   }
 }
 
-TEST(ByteTrieTest, EveryByteValueAndLongKeys) {
+TEST(SymbolTrieTest, EveryByteValueAndLongKeys) {
   std::mt19937 rng(5);
   std::map<std::string, uint32_t> dict;
   for (int b = 0; b < 256; ++b) {

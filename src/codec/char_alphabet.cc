@@ -1,0 +1,58 @@
+#include "codec/char_alphabet.h"
+
+#include <algorithm>
+
+#include "codec/char_class.h"
+
+namespace hypertok {
+
+CharAlphabet CharAlphabet::Build(const std::vector<std::string_view>& keys) {
+  // Mark the characters present (1- and 2-byte ones in their tables, the
+  // rest as their bytes big-endian in one word), then number them in byte
+  // order: 1-byte characters precede 2-byte ones, which precede the rest;
+  // within the tables index order is code point order is byte order, and
+  // comparing the packed words compares the byte sequences.
+  CharAlphabet a;
+  std::vector<uint32_t> wide;
+  for (std::string_view k : keys) {
+    const auto* s = reinterpret_cast<const uint8_t*>(k.data());
+    for (size_t i = 0, len; i < k.size(); i += len) {
+      ClassAt(k, i, &len);
+      if (len == 1) {
+        a.one_[s[i]] = 1;
+      } else if (len == 2) {
+        a.two_[(s[i] & 0x1Fu) << 6 | (s[i + 1] & 0x3Fu)] = 1;
+      } else {
+        wide.push_back(Pack(s + i, len));
+      }
+    }
+  }
+  std::sort(wide.begin(), wide.end());
+  wide.erase(std::unique(wide.begin(), wide.end()), wide.end());
+  uint32_t sym = 0;
+  for (uint32_t& x : a.one_)
+    if (x) x = ++sym;
+  for (uint32_t& x : a.two_)
+    if (x) x = ++sym;
+  size_t cap = 2;
+  while (cap < 2 * wide.size()) cap *= 2;
+  a.wide_.assign(cap, Wide{});
+  a.wide_mask_ = cap - 1;
+  for (uint32_t v : wide) {
+    size_t i = Mix(v) & a.wide_mask_;
+    while (a.wide_[i].packed != 0) i = (i + 1) & a.wide_mask_;
+    a.wide_[i] = {v, ++sym};
+  }
+  a.size_ = sym;
+  return a;
+}
+
+void CharAlphabet::AppendSymbols(std::string_view key, std::vector<uint32_t>* out) const {
+  const auto* s = reinterpret_cast<const uint8_t*>(key.data());
+  for (size_t i = 0, len; i < key.size(); i += len) {
+    ClassAt(key, i, &len);
+    out->push_back(Symbol(s + i, len));
+  }
+}
+
+}  // namespace hypertok

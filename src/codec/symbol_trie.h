@@ -1,0 +1,70 @@
+// A static trie over strings of symbols — bytes, or the character codes of a
+// CharAlphabet (codec/char_alphabet.h) — built once from sorted keys and
+// walked one symbol at a time. Used by the encoder (vocabulary matching, by
+// characters when every piece is whole characters, else by bytes) and by the
+// codebook builder (candidate matching during training).
+//
+// Stored as a double array (Aoe 1989): the child of node n by symbol c is
+// slot base[n] + c if check[that slot] names n, so every step is two array
+// reads and a compare — no search — which is what the encoder's inner loop
+// does for every character of a word it has not seen before.
+//
+//   SymbolTrie t = SymbolTrie::Build(keys, values);  // byte keys, sorted, unique
+//   for (uint32_t n = t.Root(s[i]); n; n = t.Child(n, s[++i]))
+//     if (t.Value(n) != SymbolTrie::kNoValue) ...     // key s[start..i] matches
+#ifndef HYPERTOK_CODEC_SYMBOL_TRIE_H_
+#define HYPERTOK_CODEC_SYMBOL_TRIE_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include "common/huge_page_allocator.h"
+
+namespace hypertok {
+
+class SymbolTrie {
+ public:
+  static constexpr uint32_t kNoValue = 0xFFFFFFFFu;
+
+  // Byte keys (symbols 0..255): keys must be sorted (as unsigned bytes) and
+  // unique; values[i] belongs to keys[i]. Empty keys are ignored.
+  static SymbolTrie Build(const std::vector<std::string_view>& keys,
+                          const std::vector<uint32_t>& values);
+  // Symbol keys: key i is symbols[offsets[i], offsets[i + 1]) (offsets has
+  // one more entry than values), every symbol < alphabet; keys sorted
+  // (lexicographically by symbol) and unique. Empty keys are ignored.
+  static SymbolTrie Build(std::span<const uint32_t> symbols, std::span<const uint32_t> offsets,
+                          const std::vector<uint32_t>& values, uint32_t alphabet);
+
+  // Node reached from the root by symbol c, or 0 if none.
+  uint32_t Root(uint32_t c) const { return Child(0, c); }
+  // Node reached from `node` by symbol c (< the alphabet), or 0 if none (the
+  // root, slot 0, is never anyone's child).
+  uint32_t Child(uint32_t node, uint32_t c) const {
+    const uint32_t t = slots_[node].base + c;
+    return slots_[t].check == node + 1 ? t : 0;
+  }
+  // The value of the key ending at `node`, or kNoValue.
+  uint32_t Value(uint32_t node) const { return slots_[node].value; }
+  size_t slot_count() const { return slots_.size(); }
+
+ private:
+  template <typename KeyLen, typename SymbolAt>
+  static SymbolTrie Place(size_t n_keys, KeyLen key_len, SymbolAt symbol_at,
+                          const std::vector<uint32_t>& values, uint32_t alphabet);
+  struct Slot {
+    uint32_t base = 0;   // children of this node are at base + symbol
+    uint32_t check = 0;  // parent + 1, or 0 if the slot is free
+    uint32_t value = kNoValue;
+  };
+  // Slot array, padded by the alphabet so base + symbol never needs a
+  // bounds check.
+  std::vector<Slot, HugePageAllocator<Slot>> slots_;
+};
+
+}  // namespace hypertok
+
+#endif  // HYPERTOK_CODEC_SYMBOL_TRIE_H_
