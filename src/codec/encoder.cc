@@ -5,7 +5,8 @@
 // reads as several units (a hyperbond) may be used where the text has
 // exactly those units. Each window is cut into units, then:
 //   1. every unit gets its fewest-token spelling with the single-unit pieces —
-//      a right-to-left DP over a byte trie, ties to the longest first piece —
+//      a right-to-left DP over a trie of characters (of bytes when some
+//      piece is not whole UTF-8 characters), ties to the longest first piece —
 //      memoized in one table shared by all threads (unit_memo.h), so each
 //      distinct unit is segmented once per encoder;
 //   2. the unit sequence gets its fewest tokens by a right-to-left DP whose

@@ -1,5 +1,5 @@
 // An allocator for large, randomly accessed tables (the encoder's unit cache,
-// byte tries). Blocks of 2 MiB and more are 2 MiB-aligned and marked
+// symbol tries). Blocks of 2 MiB and more are 2 MiB-aligned and marked
 // MADV_HUGEPAGE, so a table costs one page fault per 2 MiB instead of one per
 // 4 KiB and far fewer TLB misses — on virtual machines page faults are most
 // of the start-up time. Smaller blocks come from operator new.
