@@ -2,9 +2,14 @@
 
 #include <algorithm>
 
-#include "codec/char_class.h"
-
 namespace hypertok {
+
+namespace {
+
+// Length of the character a valid UTF-8 sequence starts with lead byte c.
+size_t Utf8Length(uint8_t c) { return c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4; }
+
+}  // namespace
 
 CharAlphabet CharAlphabet::Build(const std::vector<std::string_view>& keys) {
   // Mark the characters present (1- and 2-byte ones in their tables, the
@@ -17,7 +22,7 @@ CharAlphabet CharAlphabet::Build(const std::vector<std::string_view>& keys) {
   for (std::string_view k : keys) {
     const auto* s = reinterpret_cast<const uint8_t*>(k.data());
     for (size_t i = 0, len; i < k.size(); i += len) {
-      ClassAt(k, i, &len);
+      len = Utf8Length(s[i]);
       if (len == 1) {
         a.one_[s[i]] = 1;
       } else if (len == 2) {
@@ -50,7 +55,7 @@ CharAlphabet CharAlphabet::Build(const std::vector<std::string_view>& keys) {
 void CharAlphabet::AppendSymbols(std::string_view key, std::vector<uint32_t>* out) const {
   const auto* s = reinterpret_cast<const uint8_t*>(key.data());
   for (size_t i = 0, len; i < key.size(); i += len) {
-    ClassAt(key, i, &len);
+    len = Utf8Length(s[i]);
     out->push_back(Symbol(s + i, len));
   }
 }

@@ -17,7 +17,7 @@ namespace hypertok {
 
 class CharAlphabet {
  public:
-  // keys: valid UTF-8 (each character as ClassAt reads it, none kInvalid).
+  // keys: valid UTF-8 (no character ClassAt reads as kInvalid).
   static CharAlphabet Build(const std::vector<std::string_view>& keys);
 
   // Symbols are 1..size().

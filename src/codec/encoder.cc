@@ -75,14 +75,16 @@ class EdgeMap {
     }
   }
 
- private:
-  static constexpr uint64_t kEmpty = ~uint64_t{0};
+  // The hash of an edge key (node << 32 | unit id).
   static uint64_t Mix(uint64_t k) {
     k ^= k >> 33;
     k *= 0xff51afd7ed558ccdULL;
     k ^= k >> 33;
     return k;
   }
+
+ private:
+  static constexpr uint64_t kEmpty = ~uint64_t{0};
   struct Slot {
     uint64_t key = kEmpty;
     uint64_t child_filter = 0;
@@ -160,8 +162,11 @@ void Encoder::Impl::Build(const Codebook& cb) {
   vocab_size = cb.size();
   const std::vector<uint32_t>& order = cb.normal_ids_by_bytes();
   // How many units each normal piece is (1: it can be used inside a unit).
+  // (Loops that may go in any order go in id order: the pieces are read
+  // from memory in sequence rather than all over it.)
   std::vector<uint32_t> units_in(cb.size(), 0);
-  for (uint32_t id : order) {
+  for (uint32_t id = 256; id < cb.size(); ++id) {
+    if (cb.piece(id).kind != PieceKind::kNormal) continue;
     const std::string_view p = cb.piece(id).bytes;
     ForEachUnit(p, [&](std::string_view) { ++units_in[id]; });
     for (size_t i = 0, len; i < p.size(); i += len)
@@ -203,7 +208,6 @@ void Encoder::Impl::Build(const Codebook& cb) {
 
   // Multi-unit pieces, in id order so unit ids do not depend on hashing.
   std::vector<BondNode> nodes{BondNode{}};
-  std::unordered_map<uint64_t, uint32_t> edge_index;
   std::vector<std::pair<uint64_t, uint32_t>> edge_list;
   std::vector<std::string_view> units;
   // (units_in is 0 for all but normal pieces. The tables are sized up front
@@ -216,7 +220,11 @@ void Encoder::Impl::Build(const Codebook& cb) {
     multi_unit.push_back(id);
     max_edges += units_in[id];
   }
-  edge_index.reserve(max_edges);
+  // (node, unit id) → child node while building, by open addressing.
+  constexpr uint64_t kNoKey = ~uint64_t{0};
+  size_t cap = 16;
+  while (cap < 2 * max_edges) cap *= 2;
+  std::vector<std::pair<uint64_t, uint32_t>> edge_index(cap, {kNoKey, 0});
   edge_list.reserve(max_edges);
   nodes.reserve(max_edges + 1);
   for (uint32_t id : multi_unit) {
@@ -228,13 +236,15 @@ void Encoder::Impl::Build(const Codebook& cb) {
       if (uit == bond_units.end())
         uit = bond_units.emplace(std::string(u), static_cast<uint32_t>(bond_units.size())).first;
       const uint64_t key = uint64_t{node} << 32 | uit->second;
-      auto [eit, enew] = edge_index.try_emplace(key, static_cast<uint32_t>(nodes.size()));
-      if (enew) {
+      size_t e = EdgeMap::Mix(key) & (cap - 1);
+      while (edge_index[e].first != key && edge_index[e].first != kNoKey) e = (e + 1) & (cap - 1);
+      if (edge_index[e].first == kNoKey) {  // a new edge, to a new node
+        edge_index[e] = {key, static_cast<uint32_t>(nodes.size())};
         nodes[node].child_filter |= uint64_t{1} << (uit->second & 63);
         nodes.emplace_back();
-        edge_list.emplace_back(key, eit->second);
+        edge_list.emplace_back(key, edge_index[e].second);
       }
-      node = eit->second;
+      node = edge_index[e].second;
     }
     nodes[node].piece = id;  // pieces are unique, so each node ends at most one
   }
@@ -256,7 +266,7 @@ void Encoder::Impl::Build(const Codebook& cb) {
   // touched as used) holds their records. Past that, the rarer units of a
   // large corpus are segmented each time they occur.
   memo = std::make_unique<UnitMemo>(18, size_t{1} << 23);
-  for (uint32_t id : order) {
+  for (uint32_t id = 256; id < cb.size(); ++id) {
     const std::string_view p = cb.piece(id).bytes;
     if (units_in[id] == 1 && p.size() <= UnitMemo::kMaxKey)
       memo->Insert(p, UnitHash(p), &id, 1, BondUnit(p));
