@@ -25,6 +25,10 @@
 
 #include "codec/char_class.h"
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace hypertok {
 
 namespace internal {
@@ -72,60 +76,165 @@ inline size_t SkipBasicCyrillic(const uint8_t* s, size_t j, size_t n) {
 
 }  // namespace internal
 
-// Calls emit(unit) for each unit of text, in order.
+namespace internal {
+
+// One step of the character-by-character scanner: emits the unit that starts
+// at text[i] (i < text.size(), a unit boundary) — and, when a whitespace run
+// gives its final ' ' to the word after it, the run first — and returns
+// where the next unit starts.
+template <typename Emit>
+size_t ScanUnit(std::string_view text, size_t i, Emit& emit) {
+  const size_t n = text.size();
+  size_t len;
+  CharClass cls = ClassAt(text, i, &len);
+  size_t start = i;
+  if (cls == CharClass::kSpace) {
+    // Whitespace run; a final ' ' before a word/number/symbol goes with it.
+    size_t j = i + len, last = i;
+    while (j < n) {
+      size_t l2;
+      if (ClassAt(text, j, &l2) != CharClass::kSpace) break;
+      last = j;
+      j += l2;
+    }
+    size_t next_len = 0;
+    CharClass next = j < n ? ClassAt(text, j, &next_len) : CharClass::kNewline;
+    bool attach = text[last] == ' ' && (next == CharClass::kLetter || next == CharClass::kDigit ||
+                                        next == CharClass::kOther);
+    if (!attach) {
+      emit(text.substr(i, j - i));
+      return j;
+    }
+    if (last > i) emit(text.substr(i, last - i));
+    start = last;
+    i = j;
+    cls = next;
+    len = next_len;
+  }
+  if (cls == CharClass::kInvalid) {
+    emit(text.substr(start, i + 1 - start));
+    return i + 1;
+  }
+  // A run of the same class.
+  size_t j = i + len;
+  const auto* bytes = reinterpret_cast<const uint8_t*>(text.data());
+  while (j < n) {
+    if (cls == CharClass::kLetter) {
+      j = bytes[j] < 0x80 ? SkipAsciiLetters(bytes, j, n) : SkipBasicCyrillic(bytes, j, n);
+      if (j >= n) break;
+    }
+    size_t l2;
+    if (ClassAt(text, j, &l2) != cls) break;
+    j += l2;
+  }
+  emit(text.substr(start, j - start));
+  return j;
+}
+
+#if defined(__SSE2__)
+// The block scanner. Where the 64 bytes from a unit boundary i are ASCII and
+// basic Cyrillic (U+0400..U+045F) — most of a Russian or English book — the
+// unit boundaries among them follow from per-byte class masks with no
+// branch per character: a scanner that decides each character in turn
+// mispredicts at most unit ends, and that was most of its time. ASCII
+// classes as ClassAt has them (PretokenizerTest.BlockScannerAgreesWith-
+// CharacterByCharacterReading holds the two together): letters A-Z a-z,
+// digits, line breaks \n \r, whitespace \t \v \f ' ', the rest symbols.
+//
+// Emits the units the block determines, in order, and returns where the
+// next starts (i if the block determines none). *plain: how many of the
+// bytes were of those kinds.
+template <typename Emit>
+size_t ScanBlock(std::string_view text, size_t i, Emit& emit, size_t* plain) {
+  const auto* s = reinterpret_cast<const uint8_t*>(text.data()) + i;
+  uint64_t high = 0, letter = 0, digit = 0, line = 0, space = 0, blank = 0, d0 = 0, d1 = 0,
+           cont = 0, cont_low = 0;
+  for (int q = 0; q < 4; ++q) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s + 16 * q));
+    auto eq = [&](int b) { return _mm_cmpeq_epi8(v, _mm_set1_epi8(static_cast<char>(b))); };
+    auto bits = [&](__m128i m) {
+      return static_cast<uint64_t>(static_cast<uint16_t>(_mm_movemask_epi8(m))) << (16 * q);
+    };
+    // Signed compares: bytes >= 0x80 are negative and fall outside every
+    // ASCII range.
+    const __m128i lower = _mm_or_si128(v, _mm_set1_epi8(0x20));
+    high |= bits(v);
+    letter |= bits(_mm_and_si128(_mm_cmpgt_epi8(lower, _mm_set1_epi8('a' - 1)),
+                                 _mm_cmplt_epi8(lower, _mm_set1_epi8('z' + 1))));
+    digit |= bits(_mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('0' - 1)),
+                                _mm_cmplt_epi8(v, _mm_set1_epi8('9' + 1))));
+    line |= bits(_mm_or_si128(eq('\n'), eq('\r')));
+    const __m128i b = eq(' ');
+    blank |= bits(b);
+    space |= bits(_mm_or_si128(_mm_or_si128(b, eq('\t')), _mm_or_si128(eq('\v'), eq('\f'))));
+    d0 |= bits(eq(0xD0));
+    d1 |= bits(eq(0xD1));
+    cont |= bits(_mm_cmpeq_epi8(_mm_and_si128(v, _mm_set1_epi8(static_cast<char>(0xC0))),
+                                _mm_set1_epi8(static_cast<char>(0x80))));
+    cont_low |= bits(_mm_cmpeq_epi8(_mm_and_si128(v, _mm_set1_epi8(static_cast<char>(0xE0))),
+                                    _mm_set1_epi8(static_cast<char>(0x80))));
+  }
+  // Basic Cyrillic: D0 80..BF, D1 80..9F (a lead in byte 63 has its trail
+  // outside the block, so it is not plain here).
+  const uint64_t trail = (d0 << 1 & cont) | (d1 << 1 & cont_low);
+  const uint64_t lead = trail >> 1;
+  const uint64_t other_byte = ~(~high | lead | trail);
+  const size_t n_plain = other_byte ? static_cast<size_t>(std::countr_zero(other_byte)) : 64;
+  *plain = n_plain;
+  // Classes, one bit per byte (a character's bytes all in its class).
+  const uint64_t l = letter | lead | trail;
+  const uint64_t o = ~high & ~(letter | digit | line | space);
+  // A unit starts at byte k (k >= 1) where the class changes — unless a ' '
+  // before k joins the word, number or symbols at k — and at a ' ' that ends
+  // a whitespace run and joins what follows it.
+  const uint64_t change = (l ^ l << 1) | (digit ^ digit << 1) | (line ^ line << 1) |
+                          (space ^ space << 1) | (o ^ o << 1);
+  const uint64_t joins = l | digit | o;
+  const uint64_t starts = ((change & ~(blank << 1 & joins)) | (blank & space << 1 & joins >> 1));
+  // Decided for k <= n_plain - 2: the last rule reads byte k + 1.
+  const uint64_t decided = n_plain >= 2 ? ~uint64_t{0} >> (65 - n_plain) : 0;
+  uint64_t b = starts & decided & ~uint64_t{1};
+  size_t prev = 0;
+  while (b) {
+    const size_t k = static_cast<size_t>(std::countr_zero(b));
+    emit(text.substr(i + prev, k - prev));
+    prev = k;
+    b &= b - 1;
+  }
+  return i + prev;
+}
+#endif
+
+}  // namespace internal
+
+// Calls emit(unit) for each unit of text, in order. Scans 64-byte blocks
+// where the text is plain (ScanBlock), character by character elsewhere
+// (ScanUnit); both cut the same units.
 template <typename Emit>
 void ForEachUnit(std::string_view text, Emit&& emit) {
   size_t i = 0;
   const size_t n = text.size();
+  [[maybe_unused]] size_t scan_to = 0;  // after a block of little plain text: scan to here
   while (i < n) {
-    size_t len;
-    CharClass cls = ClassAt(text, i, &len);
-    size_t start = i;
-    if (cls == CharClass::kSpace) {
-      // Whitespace run; a final ' ' before a word/number/symbol goes with it.
-      size_t j = i + len, last = i;
-      while (j < n) {
-        size_t l2;
-        if (ClassAt(text, j, &l2) != CharClass::kSpace) break;
-        last = j;
-        j += l2;
-      }
-      size_t next_len = 0;
-      CharClass next = j < n ? ClassAt(text, j, &next_len) : CharClass::kNewline;
-      bool attach = text[last] == ' ' && (next == CharClass::kLetter || next == CharClass::kDigit ||
-                                          next == CharClass::kOther);
-      if (!attach) {
-        emit(text.substr(i, j - i));
-        i = j;
+#if defined(__SSE2__)
+    if (n - i >= 64 && i >= scan_to) {
+      size_t plain;
+      const size_t next = internal::ScanBlock(text, i, emit, &plain);
+      if (next > i) {
+        i = next;
         continue;
       }
-      if (last > i) emit(text.substr(i, last - i));
-      start = last;
-      i = j;
-      cls = next;
-      len = next_len;
+      if (plain < 32) scan_to = i + 64;  // (CJK, say: do not try every unit)
     }
-    if (cls == CharClass::kInvalid) {
-      emit(text.substr(start, i + 1 - start));
-      i += 1;
-      continue;
-    }
-    // A run of the same class.
-    size_t j = i + len;
-    const auto* bytes = reinterpret_cast<const uint8_t*>(text.data());
-    while (j < n) {
-      if (cls == CharClass::kLetter) {
-        j = bytes[j] < 0x80 ? internal::SkipAsciiLetters(bytes, j, n)
-                            : internal::SkipBasicCyrillic(bytes, j, n);
-        if (j >= n) break;
-      }
-      size_t l2;
-      if (ClassAt(text, j, &l2) != cls) break;
-      j += l2;
-    }
-    emit(text.substr(start, j - start));
-    i = j;
+#endif
+    i = internal::ScanUnit(text, i, emit);
   }
+}
+
+// The same, character by character only (for tests of the block scanner).
+template <typename Emit>
+void ForEachUnitByCharacter(std::string_view text, Emit&& emit) {
+  for (size_t i = 0; i < text.size();) i = internal::ScanUnit(text, i, emit);
 }
 
 inline void Pretokenize(std::string_view text, const std::function<void(std::string_view)>& emit) {

@@ -112,6 +112,68 @@ TEST(PretokenizerTest, FastPathsAgreeWithCharacterByCharacterReading) {
   }
 }
 
+TEST(PretokenizerTest, BlockScannerAgreesWithCharacterByCharacterReading) {
+  // Texts long enough for ForEachUnit's 64-byte blocks, mostly of what the
+  // block scanner reads (ASCII of every class, basic Cyrillic — whose two
+  // bytes may straddle a block's end) with, now and then, what it leaves to
+  // the character scanner: other letters, truncated and invalid sequences,
+  // Cyrillic just past U+045F. Both scanners must cut the same units.
+  const std::vector<std::string> plain = {"a",
+                                          "Z",
+                                          "q",
+                                          "word",
+                                          " ",
+                                          "  ",
+                                          "\t",
+                                          "\v",
+                                          "\f",
+                                          "\n",
+                                          "\r\n",
+                                          "\r",
+                                          "7",
+                                          "12",
+                                          ".",
+                                          ",",
+                                          "@",
+                                          "[",
+                                          "`",
+                                          "{",
+                                          "\x7f",
+                                          "\x1f",
+                                          std::string(1, '\0'),
+                                          "б",
+                                          "Я",
+                                          "ё",
+                                          "Ѐ",
+                                          "џ",
+                                          "я",
+                                          " я",
+                                          "-",
+                                          "..."};
+  const std::vector<std::string> rare = {"é",        "ß",    "中",       "Ѡ",
+                                         "\xD0",     "\xD1", "\xD1\xA0", "\xD0\x7F",
+                                         "\xD1\xC0", "\xff", "\u2028",   "\u00a0"};
+  std::mt19937_64 rng(testing::TestSeed());
+  auto units_by_character = [](std::string_view text) {
+    std::vector<std::string> out;
+    ForEachUnitByCharacter(text, [&](std::string_view u) { out.emplace_back(u); });
+    return out;
+  };
+  for (int round = 0; round < 2000; ++round) {
+    std::string text;
+    const size_t parts = 20 + rng() % 400;
+    const int rare_per_mille = round % 3 == 0 ? 0 : round % 3 == 1 ? 5 : 100;
+    for (size_t k = 0; k < parts; ++k)
+      text += static_cast<int>(rng() % 1000) < rare_per_mille ? rare[rng() % rare.size()]
+                                                              : plain[rng() % plain.size()];
+    ASSERT_EQ(Units(text), units_by_character(text)) << Hex(text);
+  }
+  for (const char* name : {"ru_gogol_shinel.txt", "en_pg1080_modest_proposal.txt"}) {
+    const std::string text = testing::ReadSample(name);
+    EXPECT_EQ(Units(text), units_by_character(text)) << name;
+  }
+}
+
 // The encoder leaves pieces of several units out of its per-unit trie
 // because of this property (encoder.cc, Build).
 TEST(PretokenizerTest, WholeCharacterSubstringsOfAUnitAreOneUnit) {
