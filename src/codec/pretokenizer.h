@@ -137,13 +137,13 @@ size_t ScanUnit(std::string_view text, size_t i, Emit& emit) {
 // unit boundaries among them follow from per-byte class masks with no
 // branch per character: a scanner that decides each character in turn
 // mispredicts at most unit ends, and that was most of its time. ASCII
-// classes as ClassAt has them (PretokenizerTest.BlockScannerAgreesWith-
-// CharacterByCharacterReading holds the two together): letters A-Z a-z,
-// digits, line breaks \n \r, whitespace \t \v \f ' ', the rest symbols.
+// classes are ClassAt's: letters A-Z a-z, digits, line breaks \n \r,
+// whitespace \t \v \f ' ', the rest symbols (the test
+// BlockScannerAgreesWithCharacterByCharacterReading holds the two together).
 //
-// Emits the units the block determines, in order, and returns where the
-// next starts (i if the block determines none). *plain: how many of the
-// bytes were of those kinds.
+// Needs 64 bytes from i (a unit boundary). Emits the units the block
+// determines, in order, and returns where the next starts (i if the block
+// determines none); *plain: how many bytes from i on are plain.
 template <typename Emit>
 size_t ScanBlock(std::string_view text, size_t i, Emit& emit, size_t* plain) {
   const auto* s = reinterpret_cast<const uint8_t*>(text.data()) + i;
