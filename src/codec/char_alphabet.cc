@@ -60,4 +60,14 @@ void CharAlphabet::AppendSymbols(std::string_view key, std::vector<uint32_t>* ou
   }
 }
 
+SymbolTrie CharAlphabet::Trie(const std::vector<std::string_view>& keys,
+                              const std::vector<uint32_t>& values) const {
+  std::vector<uint32_t> symbols, offsets{0};
+  for (std::string_view k : keys) {
+    AppendSymbols(k, &symbols);
+    offsets.push_back(static_cast<uint32_t>(symbols.size()));
+  }
+  return SymbolTrie::Build(symbols, offsets, values, size_ + 1);
+}
+
 }  // namespace hypertok

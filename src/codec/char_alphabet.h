@@ -13,6 +13,8 @@
 #include <string_view>
 #include <vector>
 
+#include "codec/symbol_trie.h"
+
 namespace hypertok {
 
 class CharAlphabet {
@@ -33,6 +35,11 @@ class CharAlphabet {
 
   // Appends the symbols of key's characters (valid UTF-8) to *out.
   void AppendSymbols(std::string_view key, std::vector<uint32_t>* out) const;
+
+  // The trie of keys (sorted by bytes, unique, valid UTF-8; values[i]
+  // belongs to keys[i]) over this alphabet's symbols, walked with Symbol().
+  SymbolTrie Trie(const std::vector<std::string_view>& keys,
+                  const std::vector<uint32_t>& values) const;
 
  private:
   // A 3- or 4-byte character's bytes, big-endian in one word (never 0).

@@ -177,10 +177,9 @@ void Encoder::Impl::Build(const Codebook& cb) {
   // substring of a unit is itself one unit (a run of one class, or a ' ' and
   // such a run, or whitespace), so it is left out — for the Russian and
   // English codebooks that is 40-60 % of the trie, which then stays in
-  // cache. Otherwise a piece of invalid bytes (one unit per byte) may match
-  // inside a character, so every piece goes in.
-  // A trie of whole-character pieces steps by characters (a Cyrillic word
-  // is then half as many steps), else by bytes.
+  // cache; and the trie steps by characters (a Cyrillic word is then half
+  // as many steps). Otherwise a piece of invalid bytes (one unit per byte)
+  // may match inside a character, so every piece goes in, by bytes.
   std::vector<std::string_view> keys;
   std::vector<uint32_t> values;
   for (uint32_t id : order) {
@@ -190,12 +189,7 @@ void Encoder::Impl::Build(const Codebook& cb) {
   }
   if (whole_char_pieces) {
     alphabet = CharAlphabet::Build(keys);
-    std::vector<uint32_t> symbols, offsets{0};
-    for (std::string_view k : keys) {
-      alphabet.AppendSymbols(k, &symbols);
-      offsets.push_back(static_cast<uint32_t>(symbols.size()));
-    }
-    trie = SymbolTrie::Build(symbols, offsets, values, alphabet.size() + 1);
+    trie = alphabet.Trie(keys, values);
   } else {
     trie = SymbolTrie::Build(keys, values);
   }

@@ -86,13 +86,9 @@ TEST(CharAlphabetTest, TrieOverSymbolsFindsExactlyItsKeys) {
     const std::vector<std::string> owned(dict.begin(), dict.end());
     const std::vector<std::string_view> keys(owned.begin(), owned.end());
     const CharAlphabet a = CharAlphabet::Build(keys);
-    std::vector<uint32_t> symbols, offsets{0}, values;
-    for (size_t i = 0; i < keys.size(); ++i) {
-      a.AppendSymbols(keys[i], &symbols);
-      offsets.push_back(static_cast<uint32_t>(symbols.size()));
-      values.push_back(static_cast<uint32_t>(1000 + i));
-    }
-    const SymbolTrie t = SymbolTrie::Build(symbols, offsets, values, a.size() + 1);
+    std::vector<uint32_t> values;
+    for (size_t i = 0; i < keys.size(); ++i) values.push_back(static_cast<uint32_t>(1000 + i));
+    const SymbolTrie t = a.Trie(keys, values);
     auto lookup = [&](const std::string& s) {
       std::vector<uint32_t> sym;
       a.AppendSymbols(s, &sym);
