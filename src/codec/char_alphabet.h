@@ -13,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "codec/char_class.h"
 #include "codec/symbol_trie.h"
 
 namespace hypertok {
@@ -31,6 +32,25 @@ class CharAlphabet {
     if (len == 1) return one_[s[0]];
     if (len == 2) return two_[(s[0] & 0x1Fu) << 6 | (s[1] & 0x3Fu)];
     return WideSymbol(Pack(s, len));
+  }
+
+  // Symbol of the character at s[0] as ClassAt reads it (n >= 1 bytes from
+  // s on), and its length in *len: a byte that starts no valid character is
+  // len 1 and symbol 0 (keys are valid UTF-8, and one_ is 0 from 0x80 on).
+  // ASCII and 2-byte characters, most of the text, skip ClassAt's class
+  // lookup.
+  uint32_t SymbolAt(const uint8_t* s, size_t n, size_t* len) const {
+    const uint8_t c = s[0];
+    if (c < 0x80) {
+      *len = 1;
+      return one_[c];
+    }
+    if (c >= 0xC2 && c < 0xE0 && n >= 2 && (s[1] & 0xC0) == 0x80) {
+      *len = 2;
+      return two_[(c & 0x1Fu) << 6 | (s[1] & 0x3Fu)];
+    }
+    ClassAt(std::string_view(reinterpret_cast<const char*>(s), n), 0, len);
+    return Symbol(s, *len);
   }
 
   // Appends the symbols of key's characters (valid UTF-8) to *out.

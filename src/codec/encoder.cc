@@ -270,22 +270,18 @@ void Encoder::Impl::Build(const Codebook& cb) {
 size_t Encoder::Impl::SegmentUnit(std::string_view unit, uint32_t* ids) const {
   const size_t n = unit.size();
   const uint8_t* s = reinterpret_cast<const uint8_t*>(unit.data());
+  // Per-thread arrays, indexed by DP step (see below), grown only: most
+  // units are short, and resizing on every call would refill the tails.
   struct Scratch {
-    std::vector<uint32_t> cost, choice_id, choice_len, starts, symbols, cuts;
-    std::vector<uint8_t> pen;
+    std::vector<uint32_t> starts, symbols, cost, choice_id, choice_end, cuts;
+    std::vector<uint8_t> pen, pen_at;
   };
   thread_local Scratch t;
-  // (Grown only: most units are short, and resizing on every call would
-  // refill the tails.)
-  if (t.cost.size() < n + 1) {
-    t.cost.resize(n + 1);
-    t.choice_id.resize(n + 1);
-    t.choice_len.resize(n + 1);
+  if (t.starts.size() < n + 1) {
+    for (auto* v : {&t.starts, &t.symbols, &t.cost, &t.choice_id, &t.choice_end}) v->resize(n + 1);
   }
-  uint32_t* const cost = t.cost.data();
-  uint32_t* const choice_id = t.choice_id.data();
-  uint32_t* const choice_len = t.choice_len.data();
-  cost[n] = 0;
+  uint32_t* const starts = t.starts.data();
+  uint32_t* const symbols = t.symbols.data();
   // DP steps: where every piece is whole characters (whole_char_pieces), no
   // piece starts or ends inside a character, so a character's inner bytes
   // can only be byte tokens and the DP need visit character starts only: the
@@ -293,27 +289,24 @@ size_t Encoder::Impl::SegmentUnit(std::string_view unit, uint32_t* ids) const {
   // (choice_id kNone). This is the byte-level DP's result exactly, ties
   // included. The trie is then walked by character symbols (0, in no piece,
   // for a character no piece has and for an invalid byte), else by bytes.
-  t.starts.clear();
-  t.symbols.clear();
+  // Step k is at byte starts[k]; the DP's arrays are indexed by step, so
+  // the walk reads no byte offsets.
+  size_t k_n = 0;
   if (whole_char_pieces) {
-    for (size_t i = 0, len; i < n; i += len) {
-      const bool valid = ClassAt(unit, i, &len) != CharClass::kInvalid;
-      t.starts.push_back(static_cast<uint32_t>(i));
-      t.symbols.push_back(valid ? alphabet.Symbol(s + i, len) : 0);
+    for (size_t i = 0, len; i < n; i += len, ++k_n) {
+      starts[k_n] = static_cast<uint32_t>(i);
+      symbols[k_n] = alphabet.SymbolAt(s + i, n - i, &len);
     }
   } else {
-    for (size_t i = 0; i < n; ++i) {
-      t.starts.push_back(static_cast<uint32_t>(i));
-      t.symbols.push_back(s[i]);
+    for (; k_n < n; ++k_n) {
+      starts[k_n] = static_cast<uint32_t>(k_n);
+      symbols[k_n] = s[k_n];
     }
   }
-  const size_t k_n = t.starts.size();
-  t.starts.push_back(static_cast<uint32_t>(n));  // the end, as the start past the last
-  const uint32_t* const starts = t.starts.data();
-  const uint32_t* const symbols = t.symbols.data();
-  // Morph-aligned codebooks: pen[p] = penalty for each position p strictly
-  // inside a word that is not a morph boundary — a token boundary there
-  // costs that many tokens more — else 0.
+  starts[k_n] = static_cast<uint32_t>(n);  // the end, as the step past the last
+  // Morph-aligned codebooks: pen_at[k] = penalty at step k when its byte is
+  // strictly inside a word and not a morph boundary — a token boundary
+  // there costs that many tokens more — else 0.
   const uint8_t* pen = nullptr;
   if (cutter != nullptr && n <= UnitMemo::kMaxKey && ClassifyUnit(unit) == UnitClass::kWord) {
     const size_t wb = unit[0] == ' ' ? 1 : 0;
@@ -322,48 +315,59 @@ size_t Encoder::Impl::SegmentUnit(std::string_view unit, uint32_t* ids) const {
     cutter->Cuts(unit.substr(wb), &t.cuts);
     for (uint32_t c : t.cuts)
       if (c > 0 && wb + c < n) t.pen[wb + c] = 0;
-    pen = t.pen.data();
+    t.pen_at.resize(k_n + 1);
+    for (size_t k = 0; k <= k_n; ++k) t.pen_at[k] = t.pen[starts[k]];
+    pen = t.pen_at.data();
   }
-  // The DP at start i (next: the following start): its steps are the byte
-  // tokens to the next start and each piece s[i, j) the trie walk from i
-  // meets, in increasing j; a step at least as good as the best so far
-  // replaces it, so ties go to the longest piece. The walk relaxes as it
-  // goes (cost[j] for every j > i is final already).
-  size_t next = n;  // the start after the current one
-  for (size_t k = k_n; k-- > 0;) {
-    const size_t i = starts[k];
-    // Byte tokens to the next start: one token per byte, and a boundary
-    // between each (never a morph boundary: it is inside a character).
-    uint32_t best = cost[next] + static_cast<uint32_t>(next - i);
-    if (pen) best += static_cast<uint32_t>(next - i - 1) * penalty + pen[next];
-    uint32_t best_id = kNone;
-    uint32_t best_len = static_cast<uint32_t>(next - i);
-    uint32_t nd = trie.Root(symbols[k]);
-    for (size_t q = k + 1; nd != 0; ++q) {  // the walk has taken starts k..q-1
-      const size_t j = starts[q];
-      const uint32_t piece = trie.Value(nd);
-      if (piece != SymbolTrie::kNoValue) {
-        const uint32_t c = cost[j] + 1 + (pen ? pen[j] : 0);
-        if (c <= best) {
-          best = c;
-          best_id = piece;
-          best_len = static_cast<uint32_t>(j - i);
+  // The DP, from the last step back: at step k the moves are the byte
+  // tokens to step k + 1 and each piece the trie walk from k meets, ending
+  // at a step q, in increasing q; a move at least as good as the best so far
+  // replaces it, so ties go to the longest piece. The walk relaxes as it goes
+  // (cost[q] for every q > k is final already).
+  uint32_t* const cost = t.cost.data();
+  uint32_t* const choice_id = t.choice_id.data();
+  uint32_t* const choice_end = t.choice_end.data();
+  auto dp = [&]<bool kPenalty>() {
+    cost[k_n] = 0;
+    for (size_t k = k_n; k-- > 0;) {
+      // Byte tokens to the next step: one token per byte, and a boundary
+      // between each (never a morph boundary: it is inside a character).
+      const uint32_t bytes = starts[k + 1] - starts[k];
+      uint32_t best = cost[k + 1] + bytes;
+      if constexpr (kPenalty) best += (bytes - 1) * penalty + pen[k + 1];
+      uint32_t best_id = kNone;
+      uint32_t best_end = static_cast<uint32_t>(k + 1);
+      uint32_t nd = trie.Root(symbols[k]);
+      for (size_t q = k + 1; nd != 0; ++q) {  // the walk has taken steps k..q-1
+        const uint32_t piece = trie.Value(nd);
+        if (piece != SymbolTrie::kNoValue) {
+          uint32_t c = cost[q] + 1;
+          if constexpr (kPenalty) c += pen[q];
+          if (c <= best) {
+            best = c;
+            best_id = piece;
+            best_end = static_cast<uint32_t>(q);
+          }
         }
+        if (q == k_n) break;
+        nd = trie.Child(nd, symbols[q]);
       }
-      if (q == k_n) break;
-      nd = trie.Child(nd, symbols[q]);
+      cost[k] = best;
+      choice_id[k] = best_id;
+      choice_end[k] = best_end;
     }
-    cost[i] = best;
-    choice_id[i] = best_id;
-    choice_len[i] = best_len;
-    next = i;
+  };
+  if (pen) {
+    dp.operator()<true>();
+  } else {
+    dp.operator()<false>();
   }
   uint32_t* w = ids;
-  for (size_t i = 0; i < n; i += choice_len[i]) {
-    if (choice_id[i] != kNone) {
-      *w++ = choice_id[i];
+  for (size_t k = 0; k < k_n; k = choice_end[k]) {
+    if (choice_id[k] != kNone) {
+      *w++ = choice_id[k];
     } else {
-      for (size_t b = i; b < i + choice_len[i]; ++b) *w++ = s[b];
+      for (size_t b = starts[k]; b < starts[choice_end[k]]; ++b) *w++ = s[b];
     }
   }
   return static_cast<size_t>(w - ids);

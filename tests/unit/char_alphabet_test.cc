@@ -74,6 +74,38 @@ TEST(CharAlphabetTest, SymbolsFollowByteOrderAndMissingCharactersAreZero) {
   }
 }
 
+// SymbolAt reads text as ClassAt does — the same lengths, symbol 0 wherever
+// ClassAt finds no valid character — over valid characters, broken and
+// truncated sequences (overlong, surrogate, past U+10FFFF) and random bytes.
+TEST(CharAlphabetTest, SymbolAtReadsTextAsClassAtDoes) {
+  std::vector<std::string> owned = {"a", "zé", "д\x7f", "中😀", "\xdf\xbf"};
+  const std::vector<std::string_view> keys(owned.begin(), owned.end());
+  const CharAlphabet a = CharAlphabet::Build(keys);
+  const char* const kPieces[] = {
+      "a",    "b",        "é",        "д",       "я",        "\xdf\xbf",     "中",
+      "😀",    "\xc0\xaf", "\xc1",     "\xc2",    "\xe0\x80", "\xed\xa0\x80", "\xf4\x90\x80\x80",
+      "\x80", "\xff",     "\xf0\x9f", "\xe4\xb8"};
+  std::mt19937 rng(11);
+  for (int round = 0; round < 3000; ++round) {
+    std::string text;
+    for (size_t i = 0, n = 1 + rng() % 8; i < n; ++i) {
+      if (rng() % 4 == 0) {
+        text += static_cast<char>(rng());
+      } else {
+        text += kPieces[rng() % std::size(kPieces)];
+      }
+    }
+    const auto* s = reinterpret_cast<const uint8_t*>(text.data());
+    for (size_t i = 0, len; i < text.size(); i += len) {
+      size_t class_len;
+      const bool valid = ClassAt(text, i, &class_len) != CharClass::kInvalid;
+      const uint32_t symbol = a.SymbolAt(s + i, text.size() - i, &len);
+      ASSERT_EQ(len, class_len) << "at " << i << " of a " << text.size() << "-byte text";
+      ASSERT_EQ(symbol, valid ? a.Symbol(s + i, len) : 0u) << "at " << i;
+    }
+  }
+}
+
 TEST(CharAlphabetTest, TrieOverSymbolsFindsExactlyItsKeys) {
   // The encoder's use: keys sorted by bytes, turned into symbols, in a trie
   // over the alphabet; every key is found with its value, and prefixes and
