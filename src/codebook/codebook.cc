@@ -5,6 +5,8 @@
 #include "hypertok/codebook.h"
 
 #include <algorithm>
+#include <bit>
+#include <cstring>
 #include <set>
 
 #include "common/bytes.h"
@@ -145,11 +147,16 @@ std::vector<uint32_t> SortByBytes(const std::vector<Piece>& pieces, std::vector<
   };
   std::vector<Key> keys(ids.size());
   for (size_t i = 0; i < ids.size(); ++i) {
+    // The first 16 bytes, zero-padded, as two big-endian words.
     const std::string& b = pieces[ids[i]].bytes;
-    uint64_t hi = 0, lo = 0;
-    for (size_t k = 0; k < 8; ++k) {
-      hi = hi << 8 | (k < b.size() ? static_cast<uint8_t>(b[k]) : 0);
-      lo = lo << 8 | (k + 8 < b.size() ? static_cast<uint8_t>(b[k + 8]) : 0);
+    unsigned char head[16] = {};
+    std::memcpy(head, b.data(), std::min<size_t>(b.size(), 16));
+    uint64_t hi, lo;
+    std::memcpy(&hi, head, 8);
+    std::memcpy(&lo, head + 8, 8);
+    if constexpr (std::endian::native == std::endian::little) {
+      hi = __builtin_bswap64(hi);
+      lo = __builtin_bswap64(lo);
     }
     keys[i] = {hi, lo, ids[i]};
   }
