@@ -109,9 +109,6 @@ class Codebook {
   size_t size() const { return pieces_.size(); }
   const Piece& piece(uint32_t id) const { return pieces_[id]; }
   const std::vector<Piece>& pieces() const { return pieces_; }
-  // Ids of the normal pieces ordered by their bytes (compared as unsigned
-  // bytes, a prefix before its extensions), as an encoder's trie wants them.
-  const std::vector<uint32_t>& normal_ids_by_bytes() const { return normal_by_bytes_; }
   SceneMode scene_mode() const { return scene_; }
   const std::map<std::string, std::string>& metadata() const { return metadata_; }
   const std::vector<SelfTest>& self_tests() const { return self_tests_; }
@@ -148,14 +145,12 @@ class Codebook {
 
  private:
   Codebook() = default;
-  // Checks the vocabulary's invariants; returns the normal pieces' ids
-  // ordered by their bytes.
-  static StatusOr<std::vector<uint32_t>> Validate(const std::vector<Piece>& pieces);
+  // Checks the vocabulary's invariants.
+  static Status Validate(const std::vector<Piece>& pieces);
   std::string SerializeVocab() const;
   Status ResolveEod();
 
   std::vector<Piece> pieces_;
-  std::vector<uint32_t> normal_by_bytes_;
   SceneMode scene_ = SceneMode::kParagraph;
   uint32_t morph_align_penalty_ = 0;
   std::map<std::string, std::string> metadata_;

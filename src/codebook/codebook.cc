@@ -5,8 +5,6 @@
 #include "hypertok/codebook.h"
 
 #include <algorithm>
-#include <bit>
-#include <cstring>
 #include <set>
 
 #include "common/bytes.h"
@@ -137,42 +135,29 @@ std::vector<Piece> Codebook::BytePieces() {
 
 namespace {
 
-// Ids ordered by their pieces' bytes (as unsigned bytes; a prefix first),
-// equal bytes by id. Keys on the first 16 bytes, so most comparisons are
-// integer compares that need not fetch the pieces.
-std::vector<uint32_t> SortByBytes(const std::vector<Piece>& pieces, std::vector<uint32_t> ids) {
-  struct Key {
-    uint64_t hi, lo;
-    uint32_t id;
-  };
-  std::vector<Key> keys(ids.size());
-  for (size_t i = 0; i < ids.size(); ++i) {
-    // The first 16 bytes, zero-padded, as two big-endian words.
-    const std::string& b = pieces[ids[i]].bytes;
-    unsigned char head[16] = {};
-    std::memcpy(head, b.data(), std::min<size_t>(b.size(), 16));
-    uint64_t hi, lo;
-    std::memcpy(&hi, head, 8);
-    std::memcpy(&lo, head + 8, 8);
-    if constexpr (std::endian::native == std::endian::little) {
-      hi = __builtin_bswap64(hi);
-      lo = __builtin_bswap64(lo);
+// The lowest of ids (ascending) whose piece's bytes equal those of an
+// earlier one in ids, or 0 if none: by open addressing over the bytes'
+// hashes, so a codebook is checked in one pass without sorting it.
+uint32_t FirstRepeat(const std::vector<Piece>& pieces, const std::vector<uint32_t>& ids) {
+  size_t cap = 16;
+  while (cap < 2 * ids.size()) cap *= 2;
+  std::vector<uint32_t> slots(cap, 0);  // id + 1, 0 for empty
+  for (uint32_t id : ids) {
+    const std::string& bytes = pieces[id].bytes;
+    for (size_t s = Hash64(bytes) & (cap - 1);; s = (s + 1) & (cap - 1)) {
+      if (slots[s] == 0) {
+        slots[s] = id + 1;
+        break;
+      }
+      if (pieces[slots[s] - 1].bytes == bytes) return id;
     }
-    keys[i] = {hi, lo, ids[i]};
   }
-  std::sort(keys.begin(), keys.end(), [&](const Key& x, const Key& y) {
-    if (x.hi != y.hi) return x.hi < y.hi;
-    if (x.lo != y.lo) return x.lo < y.lo;
-    const int c = std::string_view(pieces[x.id].bytes).compare(pieces[y.id].bytes);
-    return c != 0 ? c < 0 : x.id < y.id;
-  });
-  for (size_t i = 0; i < ids.size(); ++i) ids[i] = keys[i].id;
-  return ids;
+  return 0;
 }
 
 }  // namespace
 
-StatusOr<std::vector<uint32_t>> Codebook::Validate(const std::vector<Piece>& pieces) {
+Status Codebook::Validate(const std::vector<Piece>& pieces) {
   HT_CHECK_OR_RETURN(pieces.size() >= 256, DataLoss)
       << "vocabulary has " << pieces.size() << " entries, fewer than the 256 byte tokens";
   HT_CHECK_OR_RETURN(pieces.size() <= kMaxVocabSize, ResourceExhausted)
@@ -203,34 +188,24 @@ StatusOr<std::vector<uint32_t>> Codebook::Validate(const std::vector<Piece>& pie
         return DataLossError("piece " + std::to_string(id) + " has kind byte outside ids 0..255");
     }
   }
-  // Repeats are neighbours once sorted, in id order; the lowest id that
-  // repeats an earlier one is reported (0: none).
-  auto first_repeat = [&](const std::vector<uint32_t>& sorted) -> uint32_t {
-    uint32_t first = 0;
-    for (size_t i = 1; i < sorted.size(); ++i)
-      if (pieces[sorted[i]].bytes == pieces[sorted[i - 1]].bytes &&
-          (first == 0 || sorted[i] < first))
-        first = sorted[i];
-    return first;
-  };
-  normal = SortByBytes(pieces, std::move(normal));
-  if (const uint32_t id = first_repeat(normal))
+  // Ids are visited in increasing order, so the id reported is the lowest
+  // that repeats an earlier piece.
+  if (const uint32_t id = FirstRepeat(pieces, normal))
     return DataLossError("piece " + std::to_string(id) + " repeats an earlier piece");
-  if (const uint32_t id = first_repeat(SortByBytes(pieces, std::move(special))))
+  if (const uint32_t id = FirstRepeat(pieces, special))
     return DataLossError("special token " + std::to_string(id) + " repeats an earlier one");
-  return normal;
+  return OkStatus();
 }
 
 StatusOr<Codebook> Codebook::Create(std::vector<Piece> pieces, SceneMode scene,
                                     std::map<std::string, std::string> metadata,
                                     std::vector<SelfTest> self_tests) {
-  HT_ASSIGN_OR_RETURN(std::vector<uint32_t> normal_by_bytes, Validate(pieces));
+  HT_RETURN_IF_ERROR(Validate(pieces));
   HT_CHECK_OR_RETURN(metadata.size() <= kMaxMetadataEntries, InvalidArgument)
       << "too many metadata entries";
   HT_CHECK_OR_RETURN(self_tests.size() <= kMaxSelfTests, InvalidArgument) << "too many self-tests";
   Codebook cb;
   cb.pieces_ = std::move(pieces);
-  cb.normal_by_bytes_ = std::move(normal_by_bytes);
   cb.scene_ = scene;
   cb.metadata_ = std::move(metadata);
   cb.self_tests_ = std::move(self_tests);
@@ -413,9 +388,7 @@ StatusOr<Codebook> Codebook::Parse(std::string_view file) {
     }
     HT_CHECK_OR_RETURN(v.empty(), DataLoss)
         << "section VOCB: " << v.remaining() << " unexpected bytes after the entries";
-    auto sorted = Validate(cb.pieces_);
-    if (!sorted.ok()) return sorted.status().WithPrefix("section VOCB");
-    cb.normal_by_bytes_ = std::move(*sorted);
+    if (Status st = Validate(cb.pieces_); !st.ok()) return st.WithPrefix("section VOCB");
     cb.id_ = Hash64(vocab_payload);
     HT_CHECK_OR_RETURN(cb.id_ == stored_id, DataLoss)
         << "codebook ID in the header (" << Hex64(stored_id) << ") does not match its vocabulary ("

@@ -18,6 +18,7 @@
 #include "hypertok/encoder.h"
 
 #include <algorithm>
+#include <bit>
 #include <cstring>
 #include <unordered_map>
 
@@ -94,6 +95,41 @@ class EdgeMap {
   size_t mask_ = 0;
 };
 
+// Sorts keys by their bytes (as unsigned bytes, a prefix before its
+// extensions), values along with them; keys are unique. Compares the first
+// 16 bytes as two big-endian words first, so most comparisons are integer
+// compares that need not read the keys.
+void SortKeysByBytes(std::vector<std::string_view>* keys, std::vector<uint32_t>* values) {
+  struct Key {
+    uint64_t hi, lo;
+    std::string_view bytes;
+    uint32_t value;
+  };
+  std::vector<Key> sorted(keys->size());
+  for (size_t i = 0; i < keys->size(); ++i) {
+    const std::string_view b = (*keys)[i];
+    unsigned char head[16] = {};
+    std::memcpy(head, b.data(), std::min<size_t>(b.size(), 16));
+    uint64_t hi, lo;
+    std::memcpy(&hi, head, 8);
+    std::memcpy(&lo, head + 8, 8);
+    if constexpr (std::endian::native == std::endian::little) {
+      hi = __builtin_bswap64(hi);
+      lo = __builtin_bswap64(lo);
+    }
+    sorted[i] = {hi, lo, b, (*values)[i]};
+  }
+  std::sort(sorted.begin(), sorted.end(), [](const Key& x, const Key& y) {
+    if (x.hi != y.hi) return x.hi < y.hi;
+    if (x.lo != y.lo) return x.lo < y.lo;
+    return x.bytes < y.bytes;
+  });
+  for (size_t i = 0; i < sorted.size(); ++i) {
+    (*keys)[i] = sorted[i].bytes;
+    (*values)[i] = sorted[i].value;
+  }
+}
+
 }  // namespace
 
 struct Encoder::Impl {
@@ -160,7 +196,6 @@ struct Encoder::Impl {
 void Encoder::Impl::Build(const Codebook& cb) {
   codebook_id = cb.id();
   vocab_size = cb.size();
-  const std::vector<uint32_t>& order = cb.normal_ids_by_bytes();
   // How many units each normal piece is (1: it can be used inside a unit).
   // (Loops that may go in any order go in id order: the pieces are read
   // from memory in sequence rather than all over it.)
@@ -182,11 +217,13 @@ void Encoder::Impl::Build(const Codebook& cb) {
   // may match inside a character, so every piece goes in, by bytes.
   std::vector<std::string_view> keys;
   std::vector<uint32_t> values;
-  for (uint32_t id : order) {
-    if (whole_char_pieces && units_in[id] != 1) continue;
+  for (uint32_t id = 256; id < cb.size(); ++id) {
+    if (cb.piece(id).kind != PieceKind::kNormal || (whole_char_pieces && units_in[id] != 1))
+      continue;
     keys.push_back(cb.piece(id).bytes);
     values.push_back(id);
   }
+  SortKeysByBytes(&keys, &values);
   if (whole_char_pieces) {
     alphabet = CharAlphabet::Build(keys);
     trie = alphabet.Trie(keys, values);

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <random>
+
 #include "common/bytes.h"
 #include "common/hash.h"
 #include "unit/test_util.h"
@@ -88,6 +90,41 @@ TEST(CodebookTest, CreateRejectsBrokenVocabularies) {
     p.push_back({std::string(Codebook::kMaxPieceBytes + 1, 'x'), PieceKind::kNormal});
     EXPECT_FALSE(Codebook::Create(p, SceneMode::kParagraph, {}).ok());
   }
+}
+
+// 20,000 distinct pieces (many sharing prefixes and lengths) are accepted;
+// a repeat anywhere is refused, naming the lowest id that repeats an earlier
+// piece; special tokens are checked among themselves the same way.
+TEST(CodebookTest, RepeatsAreRefusedNamingTheLowestRepeatingId) {
+  std::vector<Piece> distinct = Codebook::BytePieces();
+  for (int i = 0; i < 20000; ++i)
+    distinct.push_back(
+        {"w" + std::to_string(i % 100) + "_" + std::to_string(i), PieceKind::kNormal});
+  ASSERT_TRUE(Codebook::Create(distinct, SceneMode::kParagraph, {}).ok());
+  std::mt19937 rng(5);
+  for (int round = 0; round < 20; ++round) {
+    auto p = distinct;
+    // Two repeats: ids r1 < r2 copy earlier pieces; r1 must be named.
+    const uint32_t r1 = 300 + rng() % 10000, r2 = r1 + 1 + rng() % 9000;
+    p[r1].bytes = p[256 + rng() % (r1 - 256)].bytes;
+    p[r2].bytes = p[256 + rng() % (r2 - 256)].bytes;
+    auto cb = Codebook::Create(p, SceneMode::kParagraph, {});
+    ASSERT_FALSE(cb.ok());
+    EXPECT_EQ(cb.status().code(), StatusCode::kDataLoss);
+    EXPECT_NE(cb.status().message().find("piece " + std::to_string(r1) + " repeats"),
+              std::string::npos)
+        << cb.status().message();
+  }
+  auto p = distinct;
+  p.push_back({"<a>", PieceKind::kSpecial});
+  p.push_back({"<b>", PieceKind::kSpecial});
+  ASSERT_TRUE(Codebook::Create(p, SceneMode::kParagraph, {}).ok());
+  p.push_back({"<a>", PieceKind::kSpecial});
+  auto cb = Codebook::Create(p, SceneMode::kParagraph, {});
+  ASSERT_FALSE(cb.ok());
+  EXPECT_NE(cb.status().message().find("special token " + std::to_string(p.size() - 1)),
+            std::string::npos)
+      << cb.status().message();
 }
 
 TEST(CodebookTest, EveryTruncationIsACleanError) {
