@@ -26,6 +26,7 @@
 #include "codec/pretokenizer.h"
 #include "codec/symbol_trie.h"
 #include "codec/unit_memo.h"
+#include "common/utf8.h"
 
 namespace hypertok {
 
@@ -100,16 +101,15 @@ class EdgeMap {
 // 16 bytes as two big-endian words first, so most comparisons are integer
 // compares that need not read the keys.
 void SortKeysByBytes(std::vector<std::string_view>* keys, std::vector<uint32_t>* values) {
-  struct Key {
+  struct Key {  // 24 bytes, so the sort moves little
     uint64_t hi, lo;
-    std::string_view bytes;
-    uint32_t value;
+    uint32_t index;
   };
-  std::vector<Key> sorted(keys->size());
-  for (size_t i = 0; i < keys->size(); ++i) {
-    const std::string_view b = (*keys)[i];
+  const std::vector<std::string_view>& k = *keys;
+  std::vector<Key> sorted(k.size());
+  for (size_t i = 0; i < k.size(); ++i) {
     unsigned char head[16] = {};
-    std::memcpy(head, b.data(), std::min<size_t>(b.size(), 16));
+    std::memcpy(head, k[i].data(), std::min<size_t>(k[i].size(), 16));
     uint64_t hi, lo;
     std::memcpy(&hi, head, 8);
     std::memcpy(&lo, head + 8, 8);
@@ -117,17 +117,21 @@ void SortKeysByBytes(std::vector<std::string_view>* keys, std::vector<uint32_t>*
       hi = __builtin_bswap64(hi);
       lo = __builtin_bswap64(lo);
     }
-    sorted[i] = {hi, lo, b, (*values)[i]};
+    sorted[i] = {hi, lo, static_cast<uint32_t>(i)};
   }
-  std::sort(sorted.begin(), sorted.end(), [](const Key& x, const Key& y) {
+  std::sort(sorted.begin(), sorted.end(), [&](const Key& x, const Key& y) {
     if (x.hi != y.hi) return x.hi < y.hi;
     if (x.lo != y.lo) return x.lo < y.lo;
-    return x.bytes < y.bytes;
+    return k[x.index] < k[y.index];
   });
+  std::vector<std::string_view> out_keys(k.size());
+  std::vector<uint32_t> out_values(k.size());
   for (size_t i = 0; i < sorted.size(); ++i) {
-    (*keys)[i] = sorted[i].bytes;
-    (*values)[i] = sorted[i].value;
+    out_keys[i] = k[sorted[i].index];
+    out_values[i] = (*values)[sorted[i].index];
   }
+  *keys = std::move(out_keys);
+  *values = std::move(out_values);
 }
 
 }  // namespace
@@ -199,13 +203,26 @@ void Encoder::Impl::Build(const Codebook& cb) {
   // How many units each normal piece is (1: it can be used inside a unit).
   // (Loops that may go in any order go in id order: the pieces are read
   // from memory in sequence rather than all over it.)
+  // The multi-unit pieces (id order) and their units, kept for the bond
+  // trie below: piece multi_unit[k]'s units are multi_units[multi_begin[k],
+  // multi_begin[k + 1]).
   std::vector<uint32_t> units_in(cb.size(), 0);
+  std::vector<uint32_t> multi_unit, multi_begin{0};
+  std::vector<std::string_view> multi_units;
   for (uint32_t id = 256; id < cb.size(); ++id) {
     if (cb.piece(id).kind != PieceKind::kNormal) continue;
     const std::string_view p = cb.piece(id).bytes;
-    ForEachUnit(p, [&](std::string_view) { ++units_in[id]; });
-    for (size_t i = 0, len; i < p.size(); i += len)
-      if (ClassAt(p, i, &len) == CharClass::kInvalid) whole_char_pieces = false;
+    const size_t before = multi_units.size();
+    ForEachUnit(p, [&](std::string_view u) { multi_units.push_back(u); });
+    units_in[id] = static_cast<uint32_t>(multi_units.size() - before);
+    if (units_in[id] < 2) {
+      multi_units.resize(before);
+    } else {
+      multi_unit.push_back(id);
+      multi_begin.push_back(static_cast<uint32_t>(multi_units.size()));
+    }
+    // (Strict UTF-8 is what ClassAt reads as characters, none kInvalid.)
+    if (whole_char_pieces && !IsValidUtf8(p)) whole_char_pieces = false;
   }
   // The per-unit trie. When every piece is whole characters, a piece of
   // several units never matches inside one unit: every whole-character
@@ -240,17 +257,9 @@ void Encoder::Impl::Build(const Codebook& cb) {
   // Multi-unit pieces, in id order so unit ids do not depend on hashing.
   std::vector<BondNode> nodes{BondNode{}};
   std::vector<std::pair<uint64_t, uint32_t>> edge_list;
-  std::vector<std::string_view> units;
-  // (units_in is 0 for all but normal pieces. The tables are sized up front
-  // — the pieces' units bound the edges — as rehashing was a good part of
-  // building.)
-  std::vector<uint32_t> multi_unit;
-  size_t max_edges = 0;
-  for (uint32_t id = 256; id < cb.size(); ++id) {
-    if (units_in[id] < 2) continue;
-    multi_unit.push_back(id);
-    max_edges += units_in[id];
-  }
+  // (The tables are sized up front — the pieces' units bound the edges —
+  // as rehashing was a good part of building.)
+  const size_t max_edges = multi_units.size();
   // (node, unit id) → child node while building, by open addressing.
   constexpr uint64_t kNoKey = ~uint64_t{0};
   size_t cap = 16;
@@ -258,11 +267,10 @@ void Encoder::Impl::Build(const Codebook& cb) {
   std::vector<std::pair<uint64_t, uint32_t>> edge_index(cap, {kNoKey, 0});
   edge_list.reserve(max_edges);
   nodes.reserve(max_edges + 1);
-  for (uint32_t id : multi_unit) {
-    units.clear();
-    ForEachUnit(cb.piece(id).bytes, [&](std::string_view u) { units.push_back(u); });
+  for (size_t k = 0; k < multi_unit.size(); ++k) {
     uint32_t node = 0;
-    for (std::string_view u : units) {
+    for (size_t x = multi_begin[k]; x < multi_begin[k + 1]; ++x) {
+      const std::string_view u = multi_units[x];
       auto uit = bond_units.find(u);  // (no string is made for a unit seen before)
       if (uit == bond_units.end())
         uit = bond_units.emplace(std::string(u), static_cast<uint32_t>(bond_units.size())).first;
@@ -277,7 +285,7 @@ void Encoder::Impl::Build(const Codebook& cb) {
       }
       node = edge_index[e].second;
     }
-    nodes[node].piece = id;  // pieces are unique, so each node ends at most one
+    nodes[node].piece = multi_unit[k];  // pieces are unique: a node ends at most one
   }
   edges.Build(edge_list, nodes);
   has_bonds = !edge_list.empty();

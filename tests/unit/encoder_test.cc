@@ -168,6 +168,24 @@ TEST(EncoderTest, CharacterStepsGiveTheByteLevelResult) {
   }
 }
 
+// "\xB4\xD0" is the end of "д" and the start of "ж": a piece that is not
+// whole characters, so the encoder must step by bytes and use it inside
+// words, where the fewest tokens need it.
+TEST(EncoderTest, APieceAcrossCharactersIsUsedInsideWords) {
+  Codebook cb = MakeCodebook({"\xB4\xD0", "ab"});
+  auto enc = Encoder::Create(cb);
+  ASSERT_TRUE(enc.ok());
+  Decoder dec(cb);
+  for (const std::string text : {"дж", "джджд", " джж ab", "д\xD0"}) {
+    const std::vector<uint32_t> ids = enc->Encode(text);
+    ASSERT_EQ(ids.size(), BruteForceMin(cb, text)) << text;
+    std::string back;
+    ASSERT_TRUE(dec.Decode(ids, &back).ok());
+    ASSERT_EQ(back, text);
+  }
+  EXPECT_EQ(enc->Encode("дж").size(), 3u);  // d0 [b4 d0] b6
+}
+
 // Morph boundaries of a word at fixed character offsets, for tests.
 class FixedCutter : public MorphCutter {
  public:
