@@ -310,6 +310,13 @@ void Encoder::Impl::Build(const Codebook& cb) {
     if (units_in[id] == 1 && p.size() <= UnitMemo::kMaxKey)
       memo->Insert(p, UnitHash(p), &id, 1, BondUnit(p));
   }
+  // And every one-byte unit, spelled by its byte token (single-byte pieces
+  // are the byte tokens), so every unit of the text is looked up alike.
+  for (uint32_t b = 0; b < 256; ++b) {
+    const char c = static_cast<char>(b);
+    const std::string_view u(&c, 1);
+    memo->Insert(u, UnitHash(u), &byte_id[b], 1, byte_bond_unit[b]);
+  }
 }
 
 size_t Encoder::Impl::SegmentUnit(std::string_view unit, uint32_t* ids) const {
@@ -458,16 +465,13 @@ size_t Encoder::Impl::EncodeWindow(std::string_view text, uint32_t* out) const {
     add({at, n, bond_unit});
     if (memoize) memo->Insert(u, h, at, n, bond_unit);
   };
+  // Units starting kWideBytes or more before the window's end (all but the
+  // last few) are hashed and compared by whole words (see UnitHash).
+  const char* const wide_end = text.data() + text.size() - std::min(text.size(), kWideBytes);
   auto resolve = [&](std::string_view u, uint64_t h) {
-    if (u.size() == 1) {
-      // One byte: its byte token (single-byte pieces are the byte tokens).
-      const uint8_t b = static_cast<uint8_t>(u[0]);
-      add({&byte_id[b], 1, byte_bond_unit[b]});
-      return;
-    }
     if (u.size() > UnitMemo::kMaxKey) return segment(u, 0, false);
     UnitMemo::Entry e;
-    if (memo->Find(u, h, &e)) {
+    if (u.data() <= wide_end ? memo->Find<true>(u, h, &e) : memo->Find<false>(u, h, &e)) {
       add({e.ids, e.n_ids, e.bond_unit});
       return;
     }
@@ -487,8 +491,11 @@ size_t Encoder::Impl::EncodeWindow(std::string_view text, uint32_t* out) const {
   Pending ring[kRing];
   size_t cut = 0;  // units cut so far; the last min(cut, kAhead) are pending
   ForEachUnit(text, [&](std::string_view u) {
-    const uint64_t h = u.size() > 1 && u.size() <= UnitMemo::kMaxKey ? UnitHash(u) : 0;
-    if (h) memo->PrefetchSlot(h);
+    // (Units longer than the memo's keys are never looked up: h 0.)
+    const uint64_t h = u.size() > UnitMemo::kMaxKey ? 0
+                       : u.data() <= wide_end       ? UnitHash<true>(u)
+                                                    : UnitHash<false>(u);
+    memo->PrefetchSlot(h);
     ring[cut % kRing] = {u.data(), static_cast<uint32_t>(u.size()), h};
     ++cut;
     if (cut > kHalf) {

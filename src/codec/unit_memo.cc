@@ -40,7 +40,8 @@ ReservedRegion::~ReservedRegion() {
 
 UnitMemo::UnitMemo(int slot_bits, size_t arena_words)
     : slot_region_(sizeof(Slot) << slot_bits, /*huge_pages=*/true),
-      arena_region_(arena_words * sizeof(uint32_t), /*huge_pages=*/true) {
+      // (+ a page, so a key's kWideBytes-byte read never leaves the region)
+      arena_region_(arena_words * sizeof(uint32_t) + 4096, /*huge_pages=*/true) {
   // Zero pages are empty slots (tag 0), so the table needs no initialization.
   slots_ = static_cast<Slot*>(slot_region_.data());
   mask_ = (size_t{1} << slot_bits) - 1;

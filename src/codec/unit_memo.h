@@ -30,48 +30,103 @@
 
 namespace hypertok {
 
-// Hash of a unit: its first and last 8 bytes (or all of it) and its length,
-// mixed. Collisions cost only a key compare.
-inline uint64_t UnitHash(std::string_view u) {
-  const char* p = u.data();
-  const size_t n = u.size();
-  uint64_t a, b = n;
-  // Fixed-size, possibly overlapping loads: a variable-length copy into a
-  // word costs a call and a store-forwarding stall, on most units.
-  if (n >= 8) {
-    std::memcpy(&a, p, 8);
-    std::memcpy(&b, p + n - 8, 8);
-  } else if (n >= 4) {
-    uint32_t x, y;
-    std::memcpy(&x, p, 4);
-    std::memcpy(&y, p + n - 4, 4);
-    a = uint64_t{y} << 32 | x;
-  } else if (n > 0) {
-    a = uint64_t{static_cast<uint8_t>(p[0])} | uint64_t{static_cast<uint8_t>(p[n / 2])} << 8 |
-        uint64_t{static_cast<uint8_t>(p[n - 1])} << 16;
+// Units are hashed and compared by their first kWideBytes bytes as four
+// 64-bit words, zero past the unit's end (and, beyond that, its last 16
+// bytes). Where kWideBytes bytes can be read from a unit's start (almost
+// every unit of a window: all but its last few bytes), the words are loaded
+// whole and masked, so no branch depends on the unit's length: length tests
+// were mispredicted on about every other unit of real text.
+inline constexpr size_t kWideBytes = 32;
+
+namespace internal {
+
+// kHeadMasks[n][j]: the bytes of word j (bytes 8j..8j+7) that a unit of n
+// bytes (n <= kWideBytes) covers, as a mask (little-endian: the first
+// bytes are the low ones).
+struct HeadMasks {
+  uint64_t m[kWideBytes + 1][4];
+};
+inline constexpr HeadMasks kHeadMasks = [] {
+  HeadMasks t{};
+  for (size_t n = 0; n <= kWideBytes; ++n)
+    for (size_t j = 0; j < 4; ++j) {
+      const size_t left = n > 8 * j ? n - 8 * j : 0;
+      t.m[n][j] = left >= 8 ? ~uint64_t{0} : (uint64_t{1} << (8 * left)) - 1;
+    }
+  return t;
+}();
+
+inline uint64_t Load64(const char* p) {
+  uint64_t w;
+  std::memcpy(&w, p, 8);
+  return w;
+}
+
+// The four words of a unit's first kWideBytes bytes, zero-padded. kWide:
+// p[0, kWideBytes) is readable.
+struct Words {
+  uint64_t w[4];
+};
+template <bool kWide>
+inline Words HeadWords(const char* p, size_t n) {
+  Words x;
+  if constexpr (kWide) {
+    const uint64_t* mask = kHeadMasks.m[n < kWideBytes ? n : kWideBytes];
+    for (size_t j = 0; j < 4; ++j) x.w[j] = Load64(p + 8 * j) & mask[j];
   } else {
-    a = 0;
+    char buf[kWideBytes] = {};
+    std::memcpy(buf, p, n < kWideBytes ? n : kWideBytes);
+    std::memcpy(x.w, buf, kWideBytes);
   }
-  uint64_t h = (a ^ 0x9E3779B97F4A7C15ULL) * 0xBF58476D1CE4E5B9ULL;
-  h ^= (b + n) * 0x94D049BB133111EBULL;
+  return x;
+}
+
+// The hash of the unit p[0, n) from its head words x: they, n and (for a
+// unit longer than kWideBytes) its last 16 bytes, mixed.
+inline uint64_t MixWords(const Words& x, size_t n, const char* p) {
+  uint64_t h = (x.w[0] ^ 0x9E3779B97F4A7C15ULL) * 0xBF58476D1CE4E5B9ULL;
+  h ^= (x.w[1] ^ 0x94D049BB133111EBULL) * 0xD6E8FEB86659FD93ULL;
+  h = (h << 29 | h >> 35) ^ (x.w[2] + n) * 0xFF51AFD7ED558CCDULL;
+  h ^= (x.w[3] ^ 0xC4CEB9FE1A85EC53ULL) * 0x9E3779B97F4A7C15ULL;
+  if (n > kWideBytes) {  // rare: mix in the last 16 bytes too
+    uint64_t a, b;
+    std::memcpy(&a, p + n - 16, 8);
+    std::memcpy(&b, p + n - 8, 8);
+    h ^= (a ^ 0xBF58476D1CE4E5B9ULL) * 0x94D049BB133111EBULL;
+    h ^= (b + n) * 0xD6E8FEB86659FD93ULL;
+  }
   h ^= h >> 31;
   h *= 0xD6E8FEB86659FD93ULL;
   return h ^ (h >> 32);
 }
 
-// a[0..n) == b[0..n), for n >= 1, reading only those bytes: short keys
-// compare as a few (overlapping) 8- or 4-byte words instead of a call.
+}  // namespace internal
+
+// Hash of a unit (see kWideBytes). kWide: p[0, kWideBytes) is readable,
+// however short the unit; the value is the same either way. Collisions cost
+// only a key compare.
+template <bool kWide = false>
+inline uint64_t UnitHash(std::string_view u) {
+  return internal::MixWords(internal::HeadWords<kWide>(u.data(), u.size()), u.size(), u.data());
+}
+
+// a[0..n) == b[0..n), for n >= 1. kWide: a[0, kWideBytes) and b[0,
+// kWideBytes) are readable, and a unit of at most kWideBytes compares as
+// four masked words without a branch on n.
+template <bool kWide = false>
 inline bool BytesEqual(const char* a, const char* b, size_t n) {
-  auto load64 = [](const char* p) {
-    uint64_t v;
-    std::memcpy(&v, p, 8);
-    return v;
-  };
+  using internal::Load64;
+  if (kWide && n <= kWideBytes) {
+    const uint64_t* mask = internal::kHeadMasks.m[n];
+    uint64_t diff = 0;
+    for (size_t j = 0; j < 4; ++j) diff |= (Load64(a + 8 * j) ^ Load64(b + 8 * j)) & mask[j];
+    return diff == 0;
+  }
   if (n >= 8) {
     if (n > 32) return std::memcmp(a, b, n) == 0;
     for (size_t i = 0; i + 8 < n; i += 8)
-      if (load64(a + i) != load64(b + i)) return false;
-    return load64(a + n - 8) == load64(b + n - 8);
+      if (Load64(a + i) != Load64(b + i)) return false;
+    return Load64(a + n - 8) == Load64(b + n - 8);
   }
   if (n >= 4) {
     uint32_t x, y, z, w;
@@ -137,6 +192,9 @@ class UnitMemo {
   }
 
   // Looks u (hash h, 1 <= size <= kMaxKey) up; true and *e on a hit.
+  // kWide: u.data()[0, kWideBytes) is readable (keys in the arena always
+  // are: it has that much slack past its last word).
+  template <bool kWide = false>
   bool Find(std::string_view u, uint64_t h, Entry* e) const {
     const uint32_t tag = TagOf(h);
     for (size_t i = h & mask_;; i = (i + 1) & mask_) {
@@ -148,7 +206,7 @@ class UnitMemo {
       const uint32_t n = s.n_ids;
       const uint32_t* ids = n == 1 ? &s.first_id : rec + 1;
       const char* key = reinterpret_cast<const char*>(rec + 1 + (n == 1 ? 0 : n));
-      if (!BytesEqual(key, u.data(), u.size())) continue;
+      if (!BytesEqual<kWide>(key, u.data(), u.size())) continue;
       *e = {ids, n, rec[0]};
       return true;
     }

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <cstring>
 #include <memory>
+#include <random>
 #include <string>
 #include <thread>
 #include <vector>
@@ -15,6 +16,31 @@ namespace hypertok {
 namespace {
 
 std::string Key(int i) { return " word" + std::to_string(i); }
+
+// The word-wise forms (kWide: kWideBytes readable from the start, the bytes
+// past the unit arbitrary) agree with the byte-exact ones: the same hash for
+// every length up to the memo's longest key, and equality that depends on
+// the unit's bytes only — not on what follows them.
+TEST(UnitMemoTest, WideHashAndCompareIgnoreTheBytesPastTheUnit) {
+  std::mt19937_64 rng(7);
+  for (int round = 0; round < 4000; ++round) {
+    const size_t n = 1 + rng() % (round % 4 == 0 ? UnitMemo::kMaxKey : kWideBytes + 4);
+    std::string a(n + kWideBytes, '\0'), b;
+    for (char& c : a) c = static_cast<char>(rng() % 4 == 0 ? 0 : rng());
+    b = a;
+    for (size_t i = n; i < b.size(); ++i) b[i] = static_cast<char>(rng());  // differ past n
+    const std::string_view u(a.data(), n), v(b.data(), n);
+    const uint64_t h = UnitHash(std::string(u));  // an exact-size copy: nothing past it is read
+    ASSERT_EQ(UnitHash<true>(u), h) << "n " << n;
+    ASSERT_EQ(UnitHash<true>(v), h) << "n " << n;
+    ASSERT_TRUE(BytesEqual<true>(a.data(), b.data(), n)) << "n " << n;
+    ASSERT_TRUE(BytesEqual<false>(a.data(), b.data(), n)) << "n " << n;
+    // One byte inside the unit changed: unequal either way.
+    b[rng() % n] ^= static_cast<char>(1 + rng() % 255);
+    ASSERT_FALSE(BytesEqual<true>(a.data(), b.data(), n)) << "n " << n;
+    ASSERT_FALSE(BytesEqual<false>(a.data(), b.data(), n)) << "n " << n;
+  }
+}
 
 TEST(UnitMemoTest, FindsWhatWasInsertedAndNothingElse) {
   UnitMemo memo(10, 1 << 14);
