@@ -4,7 +4,6 @@
 // before anything is allocated, so a hostile file costs at most its own size.
 #include "hypertok/codebook.h"
 
-#include <algorithm>
 #include <set>
 
 #include "common/bytes.h"

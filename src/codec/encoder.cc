@@ -154,8 +154,6 @@ struct Encoder::Impl {
   // text — reads a small table that stays in cache. One more, empty entry at
   // the end stands for "no bond unit".
   std::vector<EdgeMap::Step> root_step;
-  uint32_t byte_bond_unit[256];  // bond unit of each one-byte unit
-  uint32_t byte_id[256];         // the byte tokens, so a one-byte unit's ids can point here
   bool has_bonds = false;
   // Every normal piece decodes as whole UTF-8 characters (see SegmentUnit).
   bool whole_char_pieces = true;
@@ -200,12 +198,12 @@ struct Encoder::Impl {
 void Encoder::Impl::Build(const Codebook& cb) {
   codebook_id = cb.id();
   vocab_size = cb.size();
-  // How many units each normal piece is (1: it can be used inside a unit).
-  // (Loops that may go in any order go in id order: the pieces are read
-  // from memory in sequence rather than all over it.)
-  // The multi-unit pieces (id order) and their units, kept for the bond
-  // trie below: piece multi_unit[k]'s units are multi_units[multi_begin[k],
-  // multi_begin[k + 1]).
+  // How many units each normal piece is (1: it can be used inside a unit),
+  // and the multi-unit pieces (in id order) with their units, kept for the
+  // bond trie below: piece multi_unit[k]'s units are
+  // multi_units[multi_begin[k], multi_begin[k + 1]). (Loops that may go in
+  // any order go in id order: the pieces are read from memory in sequence
+  // rather than all over it.)
   std::vector<uint32_t> units_in(cb.size(), 0);
   std::vector<uint32_t> multi_unit, multi_begin{0};
   std::vector<std::string_view> multi_units;
@@ -295,10 +293,6 @@ void Encoder::Impl::Build(const Codebook& cb) {
   }
   root_step.resize(bond_units.size() + 1);  // + the empty step of no bond unit
   for (uint32_t u = 0; u < bond_units.size(); ++u) root_step[u] = edges.Find(0, u);
-  for (int b = 0; b < 256; ++b) {
-    byte_bond_unit[b] = BondUnit(std::string(1, static_cast<char>(b)));
-    byte_id[b] = static_cast<uint32_t>(b);
-  }
   // 2^18 slots (4 MiB) hold 196k units: the vocabulary's single-unit pieces
   // and more distinct units than a book has (a 15 MB novel has ~125k), while
   // costing few page faults to set up; the arena (32 MiB of address space,
@@ -315,7 +309,7 @@ void Encoder::Impl::Build(const Codebook& cb) {
   for (uint32_t b = 0; b < 256; ++b) {
     const char c = static_cast<char>(b);
     const std::string_view u(&c, 1);
-    memo->Insert(u, UnitHash(u), &byte_id[b], 1, byte_bond_unit[b]);
+    memo->Insert(u, UnitHash(u), &b, 1, BondUnit(u));
   }
 }
 
@@ -426,8 +420,7 @@ size_t Encoder::Impl::SegmentUnit(std::string_view unit, uint32_t* ids) const {
 }
 
 size_t Encoder::Impl::EncodeWindow(std::string_view text, uint32_t* out) const {
-  // A unit's spelling (n_ids ids at `ids`: in the memo, in byte_id, or in
-  // extra).
+  // A unit's spelling (n_ids ids at `ids`: in the memo or in extra).
   struct Unit {
     const uint32_t* ids;
     uint32_t n_ids, bond_unit;
@@ -465,8 +458,9 @@ size_t Encoder::Impl::EncodeWindow(std::string_view text, uint32_t* out) const {
     add({at, n, bond_unit});
     if (memoize) memo->Insert(u, h, at, n, bond_unit);
   };
-  // Units starting kWideBytes or more before the window's end (all but the
-  // last few) are hashed and compared by whole words (see UnitHash).
+  // Units starting kWideBytes or more before the text's end (all but the
+  // last few of a scene or window) are hashed and compared by whole words
+  // (see UnitHash).
   const char* const wide_end = text.data() + text.size() - std::min(text.size(), kWideBytes);
   auto resolve = [&](std::string_view u, uint64_t h) {
     if (u.size() > UnitMemo::kMaxKey) return segment(u, 0, false);
