@@ -461,11 +461,15 @@ size_t Encoder::Impl::EncodeWindow(std::string_view text, uint32_t* out) const {
   // Units starting kWideBytes or more before the text's end (all but the
   // last few of a scene or window) are hashed and compared by whole words
   // (see UnitHash).
-  const char* const wide_end = text.data() + text.size() - std::min(text.size(), kWideBytes);
+  // (Offsets below wide_until, none in a text shorter than kWideBytes.)
+  const size_t wide_until = text.size() >= kWideBytes ? text.size() - kWideBytes + 1 : 0;
+  auto is_wide = [&](std::string_view u) {
+    return static_cast<size_t>(u.data() - text.data()) < wide_until;
+  };
   auto resolve = [&](std::string_view u, uint64_t h) {
     if (u.size() > UnitMemo::kMaxKey) return segment(u, 0, false);
     UnitMemo::Entry e;
-    if (u.data() <= wide_end ? memo->Find<true>(u, h, &e) : memo->Find<false>(u, h, &e)) {
+    if (is_wide(u) ? memo->Find<true>(u, h, &e) : memo->Find<false>(u, h, &e)) {
       add({e.ids, e.n_ids, e.bond_unit});
       return;
     }
@@ -487,7 +491,7 @@ size_t Encoder::Impl::EncodeWindow(std::string_view text, uint32_t* out) const {
   ForEachUnit(text, [&](std::string_view u) {
     // (Units longer than the memo's keys are never looked up: h 0.)
     const uint64_t h = u.size() > UnitMemo::kMaxKey ? 0
-                       : u.data() <= wide_end       ? UnitHash<true>(u)
+                       : is_wide(u)                 ? UnitHash<true>(u)
                                                     : UnitHash<false>(u);
     memo->PrefetchSlot(h);
     ring[cut % kRing] = {u.data(), static_cast<uint32_t>(u.size()), h};
