@@ -79,6 +79,15 @@ class Encoder {
   size_t Encode(std::string_view text, uint32_t* ids) const;
   size_t EncodeAllowingSpecial(std::string_view text, uint32_t* ids) const;
 
+  // The same again, for text followed in memory by at least kPadding
+  // readable bytes (of any value: read, never used), as in a buffer kept
+  // with that much room past its end. The encoder then reads the last units
+  // of the text by words and blocks as it does the rest, which is faster on
+  // short texts (a paragraph each). The ids are the same.
+  static constexpr size_t kPadding = 64;
+  size_t EncodePadded(std::string_view text, uint32_t* ids) const;
+  size_t EncodeAllowingSpecialPadded(std::string_view text, uint32_t* ids) const;
+
   uint64_t codebook_id() const;
   size_t vocab_size() const;
 

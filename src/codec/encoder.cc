@@ -186,8 +186,13 @@ struct Encoder::Impl {
   static constexpr uint64_t kBondFilterBits = uint64_t{1} << 20;
   std::vector<uint64_t> bond_filter = std::vector<uint64_t>(kBondFilterBits / 64);
   // Writes the ids of one window (text.size() <= kWindowBytes) to out,
-  // which has room for text.size() ids; returns how many.
+  // which has room for text.size() ids; returns how many. kPadded: kPadding
+  // bytes past the window can be read.
+  template <bool kPadded>
   size_t EncodeWindow(std::string_view text, uint32_t* out) const;
+  // Encode and EncodePadded: window by window.
+  template <bool kPadded>
+  size_t EncodeWindows(std::string_view text, uint32_t* ids) const;
   // Calls plain(stretch) for each stretch of text between special tokens'
   // spellings and special(id) for each spelling, in order (longest first,
   // leftmost first).
@@ -419,6 +424,7 @@ size_t Encoder::Impl::SegmentUnit(std::string_view unit, uint32_t* ids) const {
   return static_cast<size_t>(w - ids);
 }
 
+template <bool kPadded>
 size_t Encoder::Impl::EncodeWindow(std::string_view text, uint32_t* out) const {
   // A unit's spelling (n_ids ids at `ids`: in the memo or in extra).
   struct Unit {
@@ -450,7 +456,10 @@ size_t Encoder::Impl::EncodeWindow(std::string_view text, uint32_t* out) const {
   size_t m = 0;
   auto add = [&](const Unit& u) { units[m++] = u; };
 
-  auto segment = [&](std::string_view u, uint64_t h, bool memoize) {
+  // (The cold path, a unit not in the memo, is kept out of line and the
+  // lookup in line: left to itself GCC did the opposite once there were two
+  // instantiations of this function, for 2-4 % more instructions.)
+  auto segment = [&](std::string_view u, uint64_t h, bool memoize) __attribute__((noinline)) {
     uint32_t* const at = extra + extra_used;
     const uint32_t n = static_cast<uint32_t>(SegmentUnit(u, at));
     extra_used += n;
@@ -459,14 +468,15 @@ size_t Encoder::Impl::EncodeWindow(std::string_view text, uint32_t* out) const {
     if (memoize) memo->Insert(u, h, at, n, bond_unit);
   };
   // Units starting kWideBytes or more before the text's end (all but the
-  // last few of a scene or window) are hashed and compared by whole words
-  // (see UnitHash).
+  // last few of a scene or window), or all of a padded text's, are hashed and
+  // compared by whole words (see UnitHash).
   // (Offsets below wide_until, none in a text shorter than kWideBytes.)
+  static_assert(kPadding >= kWideBytes && kPadding >= kUnitPadding);
   const size_t wide_until = text.size() >= kWideBytes ? text.size() - kWideBytes + 1 : 0;
   auto is_wide = [&](std::string_view u) {
-    return static_cast<size_t>(u.data() - text.data()) < wide_until;
+    return kPadded || static_cast<size_t>(u.data() - text.data()) < wide_until;
   };
-  auto resolve = [&](std::string_view u, uint64_t h) {
+  auto resolve = [&](std::string_view u, uint64_t h) __attribute__((always_inline)) {
     if (u.size() > UnitMemo::kMaxKey) return segment(u, 0, false);
     UnitMemo::Entry e;
     if (is_wide(u) ? memo->Find<true>(u, h, &e) : memo->Find<false>(u, h, &e)) {
@@ -488,7 +498,7 @@ size_t Encoder::Impl::EncodeWindow(std::string_view text, uint32_t* out) const {
   };
   Pending ring[kRing];
   size_t cut = 0;  // units cut so far; the last min(cut, kAhead) are pending
-  ForEachUnit(text, [&](std::string_view u) {
+  auto each_unit = [&](std::string_view u) {
     // (Units longer than the memo's keys are never looked up: h 0.)
     const uint64_t h = u.size() > UnitMemo::kMaxKey ? 0
                        : is_wide(u)                 ? UnitHash<true>(u)
@@ -504,7 +514,12 @@ size_t Encoder::Impl::EncodeWindow(std::string_view text, uint32_t* out) const {
       const Pending& old = ring[(cut - 1 - kAhead) % kRing];
       resolve(std::string_view(old.p, old.len), old.h);
     }
-  });
+  };
+  if constexpr (kPadded) {
+    ForEachUnitPadded(text, each_unit);
+  } else {
+    ForEachUnit(text, each_unit);
+  }
   for (size_t k = cut > kAhead ? cut - kAhead : 0; k < cut; ++k) {
     const Pending& pend = ring[k % kRing];
     resolve(std::string_view(pend.p, pend.len), pend.h);
@@ -632,14 +647,23 @@ StatusOr<Encoder> Encoder::Create(const Codebook& codebook,
   return enc;
 }
 
-size_t Encoder::Encode(std::string_view text, uint32_t* ids) const {
+template <bool kPadded>
+size_t Encoder::Impl::EncodeWindows(std::string_view text, uint32_t* ids) const {
   size_t n = 0;
   while (!text.empty()) {
     const size_t end = WindowEnd(text);
-    n += impl_->EncodeWindow(text.substr(0, end), ids + n);
+    n += EncodeWindow<kPadded>(text.substr(0, end), ids + n);
     text.remove_prefix(end);
   }
   return n;
+}
+
+size_t Encoder::Encode(std::string_view text, uint32_t* ids) const {
+  return impl_->EncodeWindows<false>(text, ids);
+}
+
+size_t Encoder::EncodePadded(std::string_view text, uint32_t* ids) const {
+  return impl_->EncodeWindows<true>(text, ids);
 }
 
 void Encoder::Encode(std::string_view text, std::vector<uint32_t>* ids) const {
@@ -648,7 +672,7 @@ void Encoder::Encode(std::string_view text, std::vector<uint32_t>* ids) const {
     const size_t end = WindowEnd(text);
     const size_t base = ids->size();
     ids->resize(base + end);
-    ids->resize(base + impl_->EncodeWindow(text.substr(0, end), ids->data() + base));
+    ids->resize(base + impl_->EncodeWindow<false>(text.substr(0, end), ids->data() + base));
     text.remove_prefix(end);
   }
 }
@@ -663,6 +687,15 @@ size_t Encoder::EncodeAllowingSpecial(std::string_view text, uint32_t* ids) cons
   size_t n = 0;
   impl_->SplitAtSpecials(
       text, [&](std::string_view plain) { n += Encode(plain, ids + n); },
+      [&](uint32_t id) { ids[n++] = id; });
+  return n;
+}
+
+size_t Encoder::EncodeAllowingSpecialPadded(std::string_view text, uint32_t* ids) const {
+  // (What follows a stretch is the rest of the text, then its padding.)
+  size_t n = 0;
+  impl_->SplitAtSpecials(
+      text, [&](std::string_view plain) { n += EncodePadded(plain, ids + n); },
       [&](uint32_t id) { ids[n++] = id; });
   return n;
 }

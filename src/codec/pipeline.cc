@@ -55,8 +55,9 @@ struct Batch {
     for (PieceRef& p : pieces) {
       const std::string_view piece = text.view().substr(p.begin, p.end - p.begin);
       p.ids_begin = n;
-      n += allow_special ? encoder.EncodeAllowingSpecial(piece, ids.get() + n)
-                         : encoder.Encode(piece, ids.get() + n);
+      static_assert(RawBuffer::kPadding >= Encoder::kPadding);  // (text's room past its end)
+      n += allow_special ? encoder.EncodeAllowingSpecialPadded(piece, ids.get() + n)
+                         : encoder.EncodePadded(piece, ids.get() + n);
       p.ids_end = n;
     }
   }

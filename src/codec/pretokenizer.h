@@ -132,6 +132,9 @@ size_t ScanUnit(std::string_view text, size_t i, Emit& emit) {
 }
 
 #if defined(__SSE2__)
+// The block scanner reads 64 bytes at a time.
+inline constexpr size_t kBlockBytes = 64;
+
 // The block scanner. Where the 64 bytes from a unit boundary i are ASCII and
 // basic Cyrillic (U+0400..U+045F) — most of a Russian or English book — the
 // unit boundaries among them follow from per-byte class masks with no
@@ -141,17 +144,24 @@ size_t ScanUnit(std::string_view text, size_t i, Emit& emit) {
 // whitespace \t \v \f ' ', the rest symbols (the test
 // BlockScannerAgreesWithCharacterByCharacterReading holds the two together).
 //
-// Needs 64 bytes from i (a unit boundary). Emits the units the block
-// determines, in order, and returns where the next starts (i if the block
-// determines none); *plain: how many bytes from i on are plain.
+// Reads kBlockBytes bytes from i (a unit boundary); the text has `avail`
+// of them (text.size() - i), the rest are read but not looked at. Emits the
+// units the block determines, in order, and returns where the next starts
+// (i if the block determines none); *plain: how many bytes from i on are
+// plain. When the text ends inside the block and all of it is plain, every
+// unit to the end is emitted.
 template <typename Emit>
-size_t ScanBlock(std::string_view text, size_t i, Emit& emit, size_t* plain) {
+size_t ScanBlock(std::string_view text, size_t i, size_t avail, Emit& emit, size_t* plain) {
   const auto* s = reinterpret_cast<const uint8_t*>(text.data()) + i;
   uint64_t high = 0, letter = 0, digit = 0, line = 0, space = 0, blank = 0, d0 = 0, d1 = 0,
            cont = 0, cont_low = 0;
   for (int q = 0; q < 4; ++q) {
     const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s + 16 * q));
     auto eq = [&](int b) { return _mm_cmpeq_epi8(v, _mm_set1_epi8(static_cast<char>(b))); };
+    auto masked_eq = [&](int mask, int b) {
+      return _mm_cmpeq_epi8(_mm_and_si128(v, _mm_set1_epi8(static_cast<char>(mask))),
+                            _mm_set1_epi8(static_cast<char>(b)));
+    };
     auto bits = [&](__m128i m) {
       return static_cast<uint64_t>(static_cast<uint16_t>(_mm_movemask_epi8(m))) << (16 * q);
     };
@@ -169,16 +179,16 @@ size_t ScanBlock(std::string_view text, size_t i, Emit& emit, size_t* plain) {
     space |= bits(_mm_or_si128(_mm_or_si128(b, eq('\t')), _mm_or_si128(eq('\v'), eq('\f'))));
     d0 |= bits(eq(0xD0));
     d1 |= bits(eq(0xD1));
-    cont |= bits(_mm_cmpeq_epi8(_mm_and_si128(v, _mm_set1_epi8(static_cast<char>(0xC0))),
-                                _mm_set1_epi8(static_cast<char>(0x80))));
-    cont_low |= bits(_mm_cmpeq_epi8(_mm_and_si128(v, _mm_set1_epi8(static_cast<char>(0xE0))),
-                                    _mm_set1_epi8(static_cast<char>(0x80))));
+    cont |= bits(masked_eq(0xC0, 0x80));
+    cont_low |= bits(masked_eq(0xE0, 0x80));
   }
-  // Basic Cyrillic: D0 80..BF, D1 80..9F (a lead in byte 63 has its trail
-  // outside the block, so it is not plain here).
-  const uint64_t trail = (d0 << 1 & cont) | (d1 << 1 & cont_low);
+  // The bytes of the text; a character whose bytes run past them (or past
+  // the block) is not plain.
+  const uint64_t in = avail >= kBlockBytes ? ~uint64_t{0} : (uint64_t{1} << avail) - 1;
+  // Basic Cyrillic: D0 80..BF, D1 80..9F.
+  const uint64_t trail = ((d0 << 1 & cont) | (d1 << 1 & cont_low)) & in;
   const uint64_t lead = trail >> 1;
-  const uint64_t other_byte = ~(~high | lead | trail);
+  const uint64_t other_byte = ~(~high | lead | trail) | ~in;
   const size_t n_plain = other_byte ? static_cast<size_t>(std::countr_zero(other_byte)) : 64;
   *plain = n_plain;
   // Classes, one bit per byte (a character's bytes all in its class).
@@ -189,11 +199,13 @@ size_t ScanBlock(std::string_view text, size_t i, Emit& emit, size_t* plain) {
   // a whitespace run and joins what follows it.
   const uint64_t change = (l ^ l << 1) | (digit ^ digit << 1) | (line ^ line << 1) |
                           (space ^ space << 1) | (o ^ o << 1);
-  const uint64_t joins = l | digit | o;
+  const uint64_t joins = (l | digit | o) & in;  // (the text's end joins nothing)
   const uint64_t starts = ((change & ~(blank << 1 & joins)) | (blank & space << 1 & joins >> 1));
-  // Decided for k <= n_plain - 2: the last rule reads byte k + 1.
-  const uint64_t decided = n_plain >= 2 ? ~uint64_t{0} >> (65 - n_plain) : 0;
-  uint64_t b = starts & decided & ~uint64_t{1};
+  // Decided for k <= n_plain - 2, as the last rule reads byte k + 1; up to
+  // the end when that is the text's end (where a unit ends too).
+  const bool to_end = n_plain == avail;
+  const size_t last = to_end ? n_plain + 1 : n_plain;
+  uint64_t b = starts & ~uint64_t{1} & (last >= 2 ? ~uint64_t{0} >> (65 - last) : 0);
   size_t prev = 0;
   while (b) {
     const size_t k = static_cast<size_t>(std::countr_zero(b));
@@ -201,25 +213,28 @@ size_t ScanBlock(std::string_view text, size_t i, Emit& emit, size_t* plain) {
     prev = k;
     b &= b - 1;
   }
+  if (to_end) {
+    emit(text.substr(i + prev, avail - prev));
+    return i + avail;
+  }
   return i + prev;
 }
 #endif
 
-}  // namespace internal
-
-// Calls emit(unit) for each unit of text, in order. Scans 64-byte blocks
-// where the text is plain (ScanBlock), character by character elsewhere
-// (ScanUnit); both cut the same units.
-template <typename Emit>
-void ForEachUnit(std::string_view text, Emit&& emit) {
+// Calls emit(unit) for each unit of text, in order: by 64-byte blocks where
+// the text is plain (ScanBlock), character by character elsewhere
+// (ScanUnit); both cut the same units. kPadded: kBlockBytes bytes past the
+// text's end can be read, so blocks run to its end.
+template <bool kPadded, typename Emit>
+void ForEachUnitImpl(std::string_view text, Emit& emit) {
   size_t i = 0;
   const size_t n = text.size();
   [[maybe_unused]] size_t scan_to = 0;  // after a block of little plain text: scan to here
   while (i < n) {
 #if defined(__SSE2__)
-    if (n - i >= 64 && i >= scan_to) {
+    if ((kPadded || n - i >= kBlockBytes) && i >= scan_to) {
       size_t plain;
-      const size_t next = internal::ScanBlock(text, i, emit, &plain);
+      const size_t next = ScanBlock(text, i, n - i, emit, &plain);
       if (next > i) {
         i = next;
         continue;
@@ -227,8 +242,29 @@ void ForEachUnit(std::string_view text, Emit&& emit) {
       if (plain < 32) scan_to = i + 64;  // (CJK, say: do not try every unit)
     }
 #endif
-    i = internal::ScanUnit(text, i, emit);
+    i = ScanUnit(text, i, emit);
   }
+}
+
+}  // namespace internal
+
+// Calls emit(unit) for each unit of text, in order.
+template <typename Emit>
+void ForEachUnit(std::string_view text, Emit&& emit) {
+  internal::ForEachUnitImpl<false>(text, emit);
+}
+
+// The same for text followed in memory by kUnitPadding readable bytes (of
+// any value; they are read, never used), which is faster near its end.
+inline constexpr size_t kUnitPadding = 64;
+template <typename Emit>
+void ForEachUnitPadded(std::string_view text, Emit&& emit) {
+#if defined(__SSE2__)
+  static_assert(kUnitPadding >= internal::kBlockBytes);
+  internal::ForEachUnitImpl<true>(text, emit);
+#else
+  internal::ForEachUnitImpl<false>(text, emit);
+#endif
 }
 
 // The same, character by character only (for tests of the block scanner).

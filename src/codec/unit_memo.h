@@ -195,7 +195,7 @@ class UnitMemo {
   // kWide: u.data()[0, kWideBytes) is readable (keys in the arena always
   // are: it has that much slack past its last word).
   template <bool kWide = false>
-  bool Find(std::string_view u, uint64_t h, Entry* e) const {
+  [[gnu::always_inline]] bool Find(std::string_view u, uint64_t h, Entry* e) const {
     const uint32_t tag = TagOf(h);
     for (size_t i = h & mask_;; i = (i + 1) & mask_) {
       const Slot& s = slots_[i];

@@ -1,6 +1,8 @@
 // A byte buffer for hot paths: grows without zero-filling (the caller
 // overwrites what it adds), keeps its capacity when shrunk, and puts large
-// sizes on huge pages (see huge_page_allocator.h).
+// sizes on huge pages (see huge_page_allocator.h). The kPadding bytes past
+// its end are always readable, and zero, so a scanner may read whole words
+// or blocks past the last byte (see Encoder::EncodePadded).
 #ifndef HYPERTOK_COMMON_RAW_BUFFER_H_
 #define HYPERTOK_COMMON_RAW_BUFFER_H_
 
@@ -15,6 +17,8 @@ namespace hypertok {
 
 class RawBuffer {
  public:
+  static constexpr size_t kPadding = 64;
+
   RawBuffer() = default;
   RawBuffer(const RawBuffer&) = delete;
   RawBuffer& operator=(const RawBuffer&) = delete;
@@ -26,15 +30,16 @@ class RawBuffer {
   // Resizes to n bytes, keeping the first min(n, size()) ones; bytes past
   // the old size are unspecified.
   void Resize(size_t n) {
-    if (n > cap_) {
+    if (n > cap_ || data_ == nullptr) {
       size_t cap = std::max(n, cap_ * 2);
-      char* bigger = HugePageAllocator<char>().allocate(cap);
+      char* bigger = HugePageAllocator<char>().allocate(cap + kPadding);
       if (size_) std::memcpy(bigger, data_, size_);
       Free();
       data_ = bigger;
       cap_ = cap;
     }
     size_ = n;
+    std::memset(data_ + n, 0, kPadding);
   }
   // Makes room for n bytes without changing size(), so later Resize calls up
   // to n neither copy nor reallocate.
@@ -43,6 +48,7 @@ class RawBuffer {
     const size_t size = size_;
     Resize(n);
     size_ = size;
+    std::memset(data_ + size, 0, kPadding);
   }
   // Makes the buffer hold `bytes` (which must not point into it).
   void Assign(std::string_view bytes) {
@@ -53,7 +59,7 @@ class RawBuffer {
 
  private:
   void Free() {
-    if (data_) HugePageAllocator<char>().deallocate(data_, cap_);
+    if (data_) HugePageAllocator<char>().deallocate(data_, cap_ + kPadding);
   }
   char* data_ = nullptr;
   size_t size_ = 0, cap_ = 0;

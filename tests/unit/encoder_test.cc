@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstring>
 #include <memory>
 #include <random>
 #include <set>
@@ -339,6 +340,45 @@ TEST(EncoderTest, BufferFormsMatchVectorFormsInTextSizeRoom) {
       EXPECT_EQ(std::vector<uint32_t>(room.get(), room.get() + n), want)
           << text.size() << " bytes, special " << special;
     }
+  }
+}
+
+TEST(EncoderTest, PaddedFormsGiveTheSameIdsWhateverThePaddingHolds) {
+  // The padded forms read up to kPadding bytes past the text (whole words of
+  // the last units, blocks of the pre-tokenizer to the text's end) and must
+  // not let them change a unit. Texts: pieces of the samples, cut anywhere
+  // (inside characters too) and short ones; each copied into a heap buffer
+  // of exactly size + kPadding (so ASan sees a read past the padding),
+  // padded with random bytes — often bytes that would continue a word or a
+  // character.
+  const Codebook& cb = testing::SampleCodebook();
+  auto enc = Encoder::Create(cb);
+  ASSERT_TRUE(enc.ok());
+  std::mt19937_64 rng(testing::TestSeed());
+  const std::string ru = testing::ReadSample("ru_gogol_shinel.txt");
+  const std::string en = testing::ReadSample("en_pg1080_modest_proposal.txt");
+  const std::string pad_bytes =
+      "aZ \n\xD0\xB0\x80\xE2\x80\x9C"
+      "9.";
+  for (int round = 0; round < 3000; ++round) {
+    const std::string& src = round % 2 ? ru : en;
+    const size_t len = round % 3 == 0 ? rng() % 8 : rng() % 700;
+    const size_t at = rng() % (src.size() - len);
+    const std::string text = src.substr(at, len);
+    auto buf = std::make_unique<char[]>(text.size() + Encoder::kPadding);
+    std::memcpy(buf.get(), text.data(), text.size());
+    for (size_t k = 0; k < Encoder::kPadding; ++k)
+      buf[text.size() + k] =
+          round % 4 == 0 ? static_cast<char>(rng()) : pad_bytes[rng() % pad_bytes.size()];
+    const std::string_view view(buf.get(), text.size());
+    std::vector<uint32_t> want;
+    enc->Encode(text, &want);
+    std::vector<uint32_t> got(text.size());
+    got.resize(enc->EncodePadded(view, got.data()));
+    ASSERT_EQ(got, want) << "round " << round << ", " << text.size() << " bytes from " << at;
+    got.resize(text.size());
+    got.resize(enc->EncodeAllowingSpecialPadded(view, got.data()));
+    ASSERT_EQ(got, want) << "round " << round << " (allowing special)";
   }
 }
 

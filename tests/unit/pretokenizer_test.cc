@@ -2,7 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <cstring>
 #include <map>
+#include <memory>
 #include <random>
 
 #include "unit/test_util.h"
@@ -171,6 +173,32 @@ TEST(PretokenizerTest, BlockScannerAgreesWithCharacterByCharacterReading) {
   for (const char* name : {"ru_gogol_shinel.txt", "en_pg1080_modest_proposal.txt"}) {
     const std::string text = testing::ReadSample(name);
     EXPECT_EQ(Units(text), units_by_character(text)) << name;
+  }
+}
+
+TEST(PretokenizerTest, PaddedScanningAgreesWithCharacterByCharacterReading) {
+  // ForEachUnitPadded runs blocks to the text's end, reading the padding
+  // past it: whatever that holds (here often what would continue the last
+  // unit: letters, a Cyrillic trail byte, a space before a word), the units
+  // must be the text's own. Texts of every length up to a few blocks.
+  const std::vector<std::string> parts = {"a", "Zq", " ",  "  ", "\t", "\n",   "\r\n", "7",  ".",
+                                          ",", "б",  "Яё", " я", "é",  "\xD0", "\xFF", "中", "-"};
+  const std::string pad_bytes = "aZ \n7.\xD0\xB0\xD1\x80";
+  std::mt19937_64 rng(testing::TestSeed());
+  for (int round = 0; round < 4000; ++round) {
+    std::string text;
+    const size_t target = rng() % 200;
+    while (text.size() < target) text += parts[rng() % parts.size()];
+    auto buf = std::make_unique<char[]>(text.size() + kUnitPadding);
+    std::memcpy(buf.get(), text.data(), text.size());
+    for (size_t k = 0; k < kUnitPadding; ++k)
+      buf[text.size() + k] =
+          round % 3 == 0 ? static_cast<char>(rng()) : pad_bytes[rng() % pad_bytes.size()];
+    std::vector<std::string> got, want;
+    ForEachUnitPadded(std::string_view(buf.get(), text.size()),
+                      [&](std::string_view u) { got.emplace_back(u); });
+    ForEachUnitByCharacter(text, [&](std::string_view u) { want.emplace_back(u); });
+    ASSERT_EQ(got, want) << Hex(text);
   }
 }
 

@@ -1,0 +1,43 @@
+#include "common/raw_buffer.h"
+
+#include <gtest/gtest.h>
+
+#include <cstring>
+#include <string>
+
+namespace hypertok {
+namespace {
+
+// The padding past the end, which the encoder's padded forms read, is there
+// and zero after every way of changing the size — also after shrinking over
+// bytes that were written, and after growing by a copy.
+void ExpectZeroPadding(RawBuffer& b, const std::string& when) {
+  for (size_t k = 0; k < RawBuffer::kPadding; ++k)
+    ASSERT_EQ(b.data()[b.size() + k], 0) << when << ": byte " << k << " past the end";
+}
+
+TEST(RawBufferTest, PaddingPastTheEndIsAlwaysZero) {
+  RawBuffer b;
+  b.Resize(0);
+  ExpectZeroPadding(b, "empty");
+  b.Resize(100);
+  std::memset(b.data(), 'x', 100);
+  b.Resize(10);
+  ExpectZeroPadding(b, "shrunk");
+  EXPECT_EQ(b.view(), std::string(10, 'x'));
+  b.Reserve(size_t{3} << 20);  // a huge-page block, by a copy
+  ExpectZeroPadding(b, "reserved");
+  EXPECT_EQ(b.view(), std::string(10, 'x'));
+  b.Resize(size_t{3} << 20);
+  ExpectZeroPadding(b, "grown to the reserve");
+  b.Assign("abc");
+  ExpectZeroPadding(b, "assigned");
+  EXPECT_EQ(b.view(), "abc");
+  RawBuffer fresh;
+  fresh.Reserve(64);
+  fresh.Resize(64);
+  ExpectZeroPadding(fresh, "reserved when empty");
+}
+
+}  // namespace
+}  // namespace hypertok
