@@ -25,10 +25,6 @@
 
 #include "codec/char_class.h"
 
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
-
 namespace hypertok {
 
 namespace internal {
@@ -132,80 +128,50 @@ size_t ScanUnit(std::string_view text, size_t i, Emit& emit) {
 }
 
 #if defined(__SSE2__)
-// The block scanner reads 64 bytes at a time.
+#define HYPERTOK_BLOCK_SCANNER 1
+
+// The block scanner. Where the 64 bytes from a unit boundary are plain —
+// ASCII, basic Cyrillic (U+0400..U+045F) and the punctuation U+2010..U+2027,
+// U+2030..U+203F (dashes, quotes, the ellipsis): most of a Russian or English
+// book — the unit boundaries among them follow from per-byte class masks
+// with no branch per character; a scanner that decides each character in
+// turn mispredicts at most unit ends, and that was most of its time. The
+// classes are ClassAt's: ASCII letters A-Z a-z, digits, line breaks \n \r,
+// whitespace \t \v \f ' ', the rest of ASCII and the punctuation symbols
+// (the tests BlockScannerAgreesWithCharacterByCharacterReading and
+// BlockScannerReadsItsPlainCharactersAsClassAtDoes hold the two together).
 inline constexpr size_t kBlockBytes = 64;
 
-// The block scanner. Where the 64 bytes from a unit boundary i are ASCII and
-// basic Cyrillic (U+0400..U+045F) — most of a Russian or English book — the
-// unit boundaries among them follow from per-byte class masks with no
-// branch per character: a scanner that decides each character in turn
-// mispredicts at most unit ends, and that was most of its time. ASCII
-// classes are ClassAt's: letters A-Z a-z, digits, line breaks \n \r,
-// whitespace \t \v \f ' ', the rest symbols (the test
-// BlockScannerAgreesWithCharacterByCharacterReading holds the two together).
-//
-// Reads kBlockBytes bytes from i (a unit boundary); the text has `avail`
-// of them (text.size() - i), the rest are read but not looked at. Emits the
-// units the block determines, in order, and returns where the next starts
-// (i if the block determines none); *plain: how many bytes from i on are
-// plain. When the text ends inside the block and all of it is plain, every
-// unit to the end is emitted.
+// What a block determines.
+struct BlockCuts {
+  // Bit k (1 <= k < 64): a unit starts at byte k. Only starts the block
+  // decides are set: up to the second-last plain byte (the rule for a ' '
+  // reads the byte after it), or to the text's end (to_end).
+  uint64_t starts;
+  // How many bytes from the block's start are plain.
+  uint32_t plain;
+  // The text ends inside the block (or at its end) after plain bytes only,
+  // so the last unit ends there.
+  bool to_end;
+};
+
+// Reads kBlockBytes bytes at s (a unit boundary); the text has `avail` of
+// them, the rest are read but not looked at. Runs the widest implementation
+// the CPU has; all give the same result (BlockImplementationsAgree).
+BlockCuts CutBlock(const uint8_t* s, size_t avail);
+BlockCuts CutBlockSse2(const uint8_t* s, size_t avail);
+// Only where HasAvx512BW().
+BlockCuts CutBlockAvx512(const uint8_t* s, size_t avail);
+bool HasAvx512BW();
+
+// Emits the units the block at text[i..] determines, in order, and returns
+// where the next starts (i if none); *plain as BlockCuts::plain.
 template <typename Emit>
-size_t ScanBlock(std::string_view text, size_t i, size_t avail, Emit& emit, size_t* plain) {
-  const auto* s = reinterpret_cast<const uint8_t*>(text.data()) + i;
-  uint64_t high = 0, letter = 0, digit = 0, line = 0, space = 0, blank = 0, d0 = 0, d1 = 0,
-           cont = 0, cont_low = 0;
-  for (int q = 0; q < 4; ++q) {
-    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s + 16 * q));
-    auto eq = [&](int b) { return _mm_cmpeq_epi8(v, _mm_set1_epi8(static_cast<char>(b))); };
-    auto masked_eq = [&](int mask, int b) {
-      return _mm_cmpeq_epi8(_mm_and_si128(v, _mm_set1_epi8(static_cast<char>(mask))),
-                            _mm_set1_epi8(static_cast<char>(b)));
-    };
-    auto bits = [&](__m128i m) {
-      return static_cast<uint64_t>(static_cast<uint16_t>(_mm_movemask_epi8(m))) << (16 * q);
-    };
-    // Signed compares: bytes >= 0x80 are negative and fall outside every
-    // ASCII range.
-    const __m128i lower = _mm_or_si128(v, _mm_set1_epi8(0x20));
-    high |= bits(v);
-    letter |= bits(_mm_and_si128(_mm_cmpgt_epi8(lower, _mm_set1_epi8('a' - 1)),
-                                 _mm_cmplt_epi8(lower, _mm_set1_epi8('z' + 1))));
-    digit |= bits(_mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('0' - 1)),
-                                _mm_cmplt_epi8(v, _mm_set1_epi8('9' + 1))));
-    line |= bits(_mm_or_si128(eq('\n'), eq('\r')));
-    const __m128i b = eq(' ');
-    blank |= bits(b);
-    space |= bits(_mm_or_si128(_mm_or_si128(b, eq('\t')), _mm_or_si128(eq('\v'), eq('\f'))));
-    d0 |= bits(eq(0xD0));
-    d1 |= bits(eq(0xD1));
-    cont |= bits(masked_eq(0xC0, 0x80));
-    cont_low |= bits(masked_eq(0xE0, 0x80));
-  }
-  // The bytes of the text; a character whose bytes run past them (or past
-  // the block) is not plain.
-  const uint64_t in = avail >= kBlockBytes ? ~uint64_t{0} : (uint64_t{1} << avail) - 1;
-  // Basic Cyrillic: D0 80..BF, D1 80..9F.
-  const uint64_t trail = ((d0 << 1 & cont) | (d1 << 1 & cont_low)) & in;
-  const uint64_t lead = trail >> 1;
-  const uint64_t other_byte = ~(~high | lead | trail) | ~in;
-  const size_t n_plain = other_byte ? static_cast<size_t>(std::countr_zero(other_byte)) : 64;
-  *plain = n_plain;
-  // Classes, one bit per byte (a character's bytes all in its class).
-  const uint64_t l = letter | lead | trail;
-  const uint64_t o = ~high & ~(letter | digit | line | space);
-  // A unit starts at byte k (k >= 1) where the class changes — unless a ' '
-  // before k joins the word, number or symbols at k — and at a ' ' that ends
-  // a whitespace run and joins what follows it.
-  const uint64_t change = (l ^ l << 1) | (digit ^ digit << 1) | (line ^ line << 1) |
-                          (space ^ space << 1) | (o ^ o << 1);
-  const uint64_t joins = (l | digit | o) & in;  // (the text's end joins nothing)
-  const uint64_t starts = ((change & ~(blank << 1 & joins)) | (blank & space << 1 & joins >> 1));
-  // Decided for k <= n_plain - 2, as the last rule reads byte k + 1; up to
-  // the end when that is the text's end (where a unit ends too).
-  const bool to_end = n_plain == avail;
-  const size_t last = to_end ? n_plain + 1 : n_plain;
-  uint64_t b = starts & ~uint64_t{1} & (last >= 2 ? ~uint64_t{0} >> (65 - last) : 0);
+size_t ScanBlock(std::string_view text, size_t i, Emit& emit, size_t* plain) {
+  const size_t avail = text.size() - i;
+  const BlockCuts cuts = CutBlock(reinterpret_cast<const uint8_t*>(text.data()) + i, avail);
+  *plain = cuts.plain;
+  uint64_t b = cuts.starts;
   size_t prev = 0;
   while (b) {
     const size_t k = static_cast<size_t>(std::countr_zero(b));
@@ -213,7 +179,7 @@ size_t ScanBlock(std::string_view text, size_t i, size_t avail, Emit& emit, size
     prev = k;
     b &= b - 1;
   }
-  if (to_end) {
+  if (cuts.to_end) {
     emit(text.substr(i + prev, avail - prev));
     return i + avail;
   }
@@ -231,10 +197,10 @@ void ForEachUnitImpl(std::string_view text, Emit& emit) {
   const size_t n = text.size();
   [[maybe_unused]] size_t scan_to = 0;  // after a block of little plain text: scan to here
   while (i < n) {
-#if defined(__SSE2__)
+#ifdef HYPERTOK_BLOCK_SCANNER
     if ((kPadded || n - i >= kBlockBytes) && i >= scan_to) {
       size_t plain;
-      const size_t next = ScanBlock(text, i, n - i, emit, &plain);
+      const size_t next = ScanBlock(text, i, emit, &plain);
       if (next > i) {
         i = next;
         continue;
@@ -259,7 +225,7 @@ void ForEachUnit(std::string_view text, Emit&& emit) {
 inline constexpr size_t kUnitPadding = 64;
 template <typename Emit>
 void ForEachUnitPadded(std::string_view text, Emit&& emit) {
-#if defined(__SSE2__)
+#ifdef HYPERTOK_BLOCK_SCANNER
   static_assert(kUnitPadding >= internal::kBlockBytes);
   internal::ForEachUnitImpl<true>(text, emit);
 #else

@@ -151,10 +151,21 @@ TEST(PretokenizerTest, BlockScannerAgreesWithCharacterByCharacterReading) {
                                           "я",
                                           " я",
                                           "-",
-                                          "..."};
-  const std::vector<std::string> rare = {"é",        "ß",    "中",       "Ѡ",
-                                         "\xD0",     "\xD1", "\xD1\xA0", "\xD0\x7F",
-                                         "\xD1\xC0", "\xff", "\u2028",   "\u00a0"};
+                                          "...",
+                                          "\u201c",   // “
+                                          "\u201d",   // ”
+                                          "\u2019",   // ’
+                                          "\u2014",   // —
+                                          "\u2013",   // –
+                                          "\u2026",   // …
+                                          "\u2010",   // ‐
+                                          "\u2027",   // ‧
+                                          "\u2030",   // ‰
+                                          "\u203f"};  // ‿
+  const std::vector<std::string> rare = {
+      "é",        "ß",      "中",       "Ѡ",      "\xD0",         "\xD1",    "\xD1\xA0", "\xD0\x7F",
+      "\xD1\xC0", "\xff",   "\u2028",   "\u00a0", "\u2029",       "\u202f",  "\u200f",   "\u2028",
+      "\u2040",   "\u2122", "\xE2\x80", "\xE2",   "\xE2\x80\x20", "\x80\x9c"};
   std::mt19937_64 rng(testing::TestSeed());
   auto units_by_character = [](std::string_view text) {
     std::vector<std::string> out;
@@ -201,6 +212,57 @@ TEST(PretokenizerTest, PaddedScanningAgreesWithCharacterByCharacterReading) {
     ASSERT_EQ(got, want) << Hex(text);
   }
 }
+
+#ifdef HYPERTOK_BLOCK_SCANNER
+// Every character E2 xx yy (U+2000..U+2FFF, and invalid sequences of that
+// shape) between two letters, two spaces, digits or at a text's end: the
+// block's units are the character reader's, so what the block takes as
+// plain punctuation is kOther to ClassAt, and the rest it leaves alone.
+TEST(PretokenizerTest, BlockScannerReadsItsPlainCharactersAsClassAtDoes) {
+  const std::string_view contexts[][2] = {{"ab", "cd"}, {"a ", " b"}, {"1", "2"}, {" ", ""}};
+  for (int x = 0x80; x <= 0xBF; ++x) {
+    for (int y = 0; y <= 0xFF; ++y) {
+      const std::string ch = {'\xE2', static_cast<char>(x), static_cast<char>(y)};
+      for (const auto& [before, after] : contexts) {
+        std::string text = std::string(before) + ch + std::string(after);
+        text.resize(text.size() + kUnitPadding, '\0');  // the padding
+        const std::string_view view(text.data(), text.size() - kUnitPadding);
+        std::vector<std::string> got, want;
+        ForEachUnitPadded(view, [&](std::string_view u) { got.emplace_back(u); });
+        ForEachUnitByCharacter(view, [&](std::string_view u) { want.emplace_back(u); });
+        ASSERT_EQ(got, want) << Hex(view);
+      }
+    }
+  }
+}
+
+// CutBlock runs the widest implementation the CPU has; where that is not
+// the SSE2 one, the two must agree on every block.
+TEST(PretokenizerTest, BlockImplementationsAgree) {
+  if (!internal::HasAvx512BW()) GTEST_SKIP() << "no AVX-512BW here: only the SSE2 scanner runs";
+  const std::vector<std::string> parts = {
+      "a",    "Zq",   " ",    "\t",       "\n",     "\r",     "7",      ".",
+      "б",    "я",    "\xD0", "\xD1\xA0", "\u201c", "\u2014", "\u2028", "\xE2\x80",
+      "\xE2", "\x80", "\xBF", "é",        "中",     "\xff"};
+  std::mt19937_64 rng(testing::TestSeed());
+  for (int round = 0; round < 200000; ++round) {
+    std::string block;
+    if (round % 5 == 0) {
+      block = testing::RandomBytes(rng, internal::kBlockBytes);
+    } else {
+      while (block.size() < internal::kBlockBytes) block += parts[rng() % parts.size()];
+      block.resize(internal::kBlockBytes);
+    }
+    const auto* s = reinterpret_cast<const uint8_t*>(block.data());
+    const size_t avail = round % 2 ? 1 + rng() % internal::kBlockBytes : 1000;
+    const internal::BlockCuts a = internal::CutBlockSse2(s, avail);
+    const internal::BlockCuts b = internal::CutBlockAvx512(s, avail);
+    ASSERT_EQ(a.starts, b.starts) << Hex(block) << " avail " << avail;
+    ASSERT_EQ(a.plain, b.plain) << Hex(block) << " avail " << avail;
+    ASSERT_EQ(a.to_end, b.to_end) << Hex(block) << " avail " << avail;
+  }
+}
+#endif
 
 // The encoder leaves pieces of several units out of its per-unit trie
 // because of this property (encoder.cc, Build).
