@@ -134,6 +134,34 @@ void SortKeysByBytes(std::vector<std::string_view>* keys, std::vector<uint32_t>*
   *values = std::move(out_values);
 }
 
+// A unit's spelling (n_ids ids at `ids`: in the memo or in extra).
+struct Unit {
+  const uint32_t* ids;
+  uint32_t n_ids, bond_unit;
+};
+
+// Per-thread arrays for EncodeWindow, room for a window of `room` bytes (so
+// that many units and ids). Grown to the largest window seen, never copied
+// (each window fills them afresh) nor zero-filled. (They used to be
+// allocated for kWindowBytes at once: 20 MB of address space, on huge pages,
+// whose first touches cost ~1 ms of every run.)
+struct WindowScratch {
+  std::unique_ptr<Unit[]> units;
+  std::unique_ptr<uint32_t[]> extra, cost, choice, len;
+  size_t room = 0;
+  void Fit(size_t bytes) {
+    if (bytes <= room) return;
+    room = std::max({bytes, 2 * room, size_t{4096}});
+    units = std::make_unique_for_overwrite<Unit[]>(room);
+    for (auto* a : {&extra, &choice, &len}) *a = std::make_unique_for_overwrite<uint32_t[]>(room);
+    cost = std::make_unique_for_overwrite<uint32_t[]>(room + 1);
+  }
+};
+WindowScratch& ThreadWindowScratch() {
+  thread_local WindowScratch scratch;
+  return scratch;
+}
+
 }  // namespace
 
 struct Encoder::Impl {
@@ -426,23 +454,8 @@ size_t Encoder::Impl::SegmentUnit(std::string_view unit, uint32_t* ids) const {
 
 template <bool kPadded>
 size_t Encoder::Impl::EncodeWindow(std::string_view text, uint32_t* out) const {
-  // A unit's spelling (n_ids ids at `ids`: in the memo or in extra).
-  struct Unit {
-    const uint32_t* ids;
-    uint32_t n_ids, bond_unit;
-  };
-  // Per-thread scratch for a window of at most kWindowBytes bytes, so at
-  // most that many units and ids: allocated once at full size (address space;
-  // pages are touched only as far as used), so nothing is copied or
-  // zero-filled as a window's units are added.
-  struct Scratch {
-    std::unique_ptr<Unit[]> units = std::make_unique_for_overwrite<Unit[]>(kWindowBytes);
-    std::unique_ptr<uint32_t[]> extra = std::make_unique_for_overwrite<uint32_t[]>(kWindowBytes);
-    std::unique_ptr<uint32_t[]> cost = std::make_unique_for_overwrite<uint32_t[]>(kWindowBytes + 1);
-    std::unique_ptr<uint32_t[]> choice = std::make_unique_for_overwrite<uint32_t[]>(kWindowBytes);
-    std::unique_ptr<uint32_t[]> len = std::make_unique_for_overwrite<uint32_t[]>(kWindowBytes);
-  };
-  thread_local Scratch scratch;
+  WindowScratch& scratch = ThreadWindowScratch();
+  scratch.Fit(text.size());
   Unit* const units = scratch.units.get();
   // Spellings segmented in this window (not from the memo).
   uint32_t* const extra = scratch.extra.get();
