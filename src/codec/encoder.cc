@@ -291,10 +291,13 @@ void Encoder::Impl::Build(const Codebook& cb) {
   // (The tables are sized up front — the pieces' units bound the edges —
   // as rehashing was a good part of building.)
   const size_t max_edges = multi_units.size();
-  // (node, unit id) → child node while building, by open addressing.
+  // (node, unit id) → child node while building, by open addressing, at
+  // most 3/4 full (max_edges counts every unit of every piece; the pieces'
+  // shared prefixes leave about half as many edges). A fresh table is page
+  // faults: a 2 MiB one for the English codebook took 1.8 ms to set up.
   constexpr uint64_t kNoKey = ~uint64_t{0};
   size_t cap = 16;
-  while (cap < 2 * max_edges) cap *= 2;
+  while (3 * cap < 4 * max_edges) cap *= 2;
   std::vector<std::pair<uint64_t, uint32_t>> edge_index(cap, {kNoKey, 0});
   edge_list.reserve(max_edges);
   nodes.reserve(max_edges + 1);
