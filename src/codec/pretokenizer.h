@@ -157,11 +157,14 @@ struct BlockCuts {
 
 // Reads kBlockBytes bytes at s (a unit boundary); the text has `avail` of
 // them, the rest are read but not looked at. Runs the widest implementation
-// the CPU has; all give the same result (BlockImplementationsAgree).
+// the CPU has (AVX-512BW, AVX2, SSE2); all give the same result
+// (BlockImplementationsAgree).
 BlockCuts CutBlock(const uint8_t* s, size_t avail);
 BlockCuts CutBlockSse2(const uint8_t* s, size_t avail);
-// Only where HasAvx512BW().
+// Only where HasAvx2() / HasAvx512BW().
+BlockCuts CutBlockAvx2(const uint8_t* s, size_t avail);
 BlockCuts CutBlockAvx512(const uint8_t* s, size_t avail);
+bool HasAvx2();
 bool HasAvx512BW();
 
 // Emits the units the block at text[i..] determines, in order, and returns

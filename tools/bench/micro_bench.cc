@@ -53,6 +53,33 @@ void BM_Pretokenize(benchmark::State& state) {
 }
 BENCHMARK(BM_Pretokenize);
 
+#ifdef HYPERTOK_BLOCK_SCANNER
+// The block scanner's implementations alone, block by block over the text
+// (as ForEachUnit would call them on plain text). Arg: 0 SSE2, 1 AVX2,
+// 2 AVX-512BW (skipped where the CPU lacks it).
+void BM_CutBlock(benchmark::State& state) {
+  using internal::BlockCuts;
+  BlockCuts (*cut)(const uint8_t*, size_t) = internal::CutBlockSse2;
+  if (state.range(0) == 1) {
+    if (!internal::HasAvx2()) return state.SkipWithError("no AVX2");
+    cut = internal::CutBlockAvx2;
+  } else if (state.range(0) == 2) {
+    if (!internal::HasAvx512BW()) return state.SkipWithError("no AVX-512BW");
+    cut = internal::CutBlockAvx512;
+  }
+  const std::string& text = Text();
+  const auto* s = reinterpret_cast<const uint8_t*>(text.data());
+  const size_t blocks = text.size() / internal::kBlockBytes - 1;
+  for (auto _ : state) {
+    uint64_t sum = 0;
+    for (size_t b = 0; b < blocks; ++b) sum += cut(s + b * internal::kBlockBytes, 1000).starts;
+    benchmark::DoNotOptimize(sum);
+  }
+  state.SetBytesProcessed(int64_t(state.iterations()) * int64_t(blocks * internal::kBlockBytes));
+}
+BENCHMARK(BM_CutBlock)->Arg(0)->Arg(1)->Arg(2);
+#endif
+
 void BM_EncodeWarm(benchmark::State& state) {
   auto enc = Encoder::Create(TrainedCodebook());
   const std::string& text = Text();
@@ -88,7 +115,8 @@ BENCHMARK(BM_Decode);
 void BM_CountCorpus(benchmark::State& state) {
   const std::string& text = Text();
   for (auto _ : state) {
-    Corpus corpus({.threads = 1, .max_sample_tokens = size_t{32} << 20, .max_memory = 0, .progress = {}});
+    Corpus corpus(
+        {.threads = 1, .max_sample_tokens = size_t{32} << 20, .max_memory = 0, .progress = {}});
     StringSource src(text);
     benchmark::DoNotOptimize(corpus.AddSource(&src).ok());
   }
