@@ -151,7 +151,11 @@ struct WindowScratch {
   size_t room = 0;
   void Fit(size_t bytes) {
     if (bytes <= room) return;
-    room = std::max({bytes, 2 * room, size_t{4096}});
+    // (Past 64 KiB, room for the largest window at once, so that a text of
+    // long scenes does not allocate and first-touch a chain of ever larger
+    // arrays.)
+    room = bytes > (size_t{1} << 16) ? std::max(bytes, Encoder::kWindowBytes)
+                                     : std::max({bytes, 2 * room, size_t{4096}});
     units = std::make_unique_for_overwrite<Unit[]>(room);
     for (auto* a : {&extra, &choice, &len}) *a = std::make_unique_for_overwrite<uint32_t[]>(room);
     cost = std::make_unique_for_overwrite<uint32_t[]>(room + 1);

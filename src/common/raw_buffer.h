@@ -30,25 +30,15 @@ class RawBuffer {
   // Resizes to n bytes, keeping the first min(n, size()) ones; bytes past
   // the old size are unspecified.
   void Resize(size_t n) {
-    if (n > cap_ || data_ == nullptr) {
-      size_t cap = std::max(n, cap_ * 2);
-      char* bigger = HugePageAllocator<char>().allocate(cap + kPadding);
-      if (size_) std::memcpy(bigger, data_, size_);
-      Free();
-      data_ = bigger;
-      cap_ = cap;
-    }
+    Grow(n);
     size_ = n;
     std::memset(data_ + n, 0, kPadding);
   }
   // Makes room for n bytes without changing size(), so later Resize calls up
-  // to n neither copy nor reallocate.
+  // to n neither copy nor reallocate. Touches no new memory past size().
   void Reserve(size_t n) {
-    if (n <= cap_) return;
-    const size_t size = size_;
-    Resize(n);
-    size_ = size;
-    std::memset(data_ + size, 0, kPadding);
+    Grow(n);
+    std::memset(data_ + size_, 0, kPadding);
   }
   // Makes the buffer hold `bytes` (which must not point into it).
   void Assign(std::string_view bytes) {
@@ -58,6 +48,16 @@ class RawBuffer {
   }
 
  private:
+  // Capacity for n bytes (and the padding past them), keeping the contents.
+  void Grow(size_t n) {
+    if (n <= cap_ && data_ != nullptr) return;
+    const size_t cap = std::max(n, cap_ * 2);
+    char* bigger = HugePageAllocator<char>().allocate(cap + kPadding);
+    if (size_) std::memcpy(bigger, data_, size_);
+    Free();
+    data_ = bigger;
+    cap_ = cap;
+  }
   void Free() {
     if (data_) HugePageAllocator<char>().deallocate(data_, cap_ + kPadding);
   }
