@@ -225,6 +225,9 @@ struct Encoder::Impl {
   // Encode and EncodePadded: window by window.
   template <bool kPadded>
   size_t EncodeWindows(std::string_view text, uint32_t* ids) const;
+  // EncodeAllowingSpecial and its padded form.
+  template <bool kPadded>
+  size_t EncodeAllowingSpecial(std::string_view text, uint32_t* ids) const;
   // Calls plain(stretch) for each stretch of text between special tokens'
   // spellings and special(id) for each spelling, in order (longest first,
   // leftmost first).
@@ -703,21 +706,23 @@ void Encoder::EncodeAllowingSpecial(std::string_view text, std::vector<uint32_t>
       [&](uint32_t id) { ids->push_back(id); });
 }
 
-size_t Encoder::EncodeAllowingSpecial(std::string_view text, uint32_t* ids) const {
+template <bool kPadded>
+size_t Encoder::Impl::EncodeAllowingSpecial(std::string_view text, uint32_t* ids) const {
+  // (What follows a stretch of a padded text is the rest of it, then its
+  // padding: the stretch is padded too.)
   size_t n = 0;
-  impl_->SplitAtSpecials(
-      text, [&](std::string_view plain) { n += Encode(plain, ids + n); },
+  SplitAtSpecials(
+      text, [&](std::string_view plain) { n += EncodeWindows<kPadded>(plain, ids + n); },
       [&](uint32_t id) { ids[n++] = id; });
   return n;
 }
 
+size_t Encoder::EncodeAllowingSpecial(std::string_view text, uint32_t* ids) const {
+  return impl_->EncodeAllowingSpecial<false>(text, ids);
+}
+
 size_t Encoder::EncodeAllowingSpecialPadded(std::string_view text, uint32_t* ids) const {
-  // (What follows a stretch is the rest of the text, then its padding.)
-  size_t n = 0;
-  impl_->SplitAtSpecials(
-      text, [&](std::string_view plain) { n += EncodePadded(plain, ids + n); },
-      [&](uint32_t id) { ids[n++] = id; });
-  return n;
+  return impl_->EncodeAllowingSpecial<true>(text, ids);
 }
 
 uint64_t Encoder::codebook_id() const { return impl_->codebook_id; }
