@@ -141,10 +141,10 @@ struct Unit {
 };
 
 // Per-thread arrays for EncodeWindow, room for a window of `room` bytes (so
-// that many units and ids). Grown to the largest window seen, never copied
-// (each window fills them afresh) nor zero-filled. (They used to be
-// allocated for kWindowBytes at once: 20 MB of address space, on huge pages,
-// whose first touches cost ~1 ms of every run.)
+// that many units and ids), shared by its two instantiations. Grown to the
+// largest window seen, never copied (each window fills them afresh) nor
+// zero-filled. (Allocated for kWindowBytes at once, they were 20 MB of
+// address space on huge pages, whose first pages every run touched.)
 struct WindowScratch {
   std::unique_ptr<Unit[]> units;
   std::unique_ptr<uint32_t[]> extra, cost, choice, len;
@@ -481,7 +481,7 @@ size_t Encoder::Impl::EncodeWindow(std::string_view text, uint32_t* out) const {
 
   // (The cold path, a unit not in the memo, is kept out of line and the
   // lookup in line: left to itself GCC did the opposite once there were two
-  // instantiations of this function, for 2-4 % more instructions.)
+  // instantiations of this function, for ~2 % more instructions.)
   auto segment = [&](std::string_view u, uint64_t h, bool memoize) __attribute__((noinline)) {
     uint32_t* const at = extra + extra_used;
     const uint32_t n = static_cast<uint32_t>(SegmentUnit(u, at));
