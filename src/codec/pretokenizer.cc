@@ -174,14 +174,14 @@ bool HasAvx2() {
   return has;
 }
 
-namespace {
-// Chosen once, when the program starts.
-BlockCuts (*const cut_block)(const uint8_t*, size_t) = HasAvx512BW() ? CutBlockAvx512
-                                                       : HasAvx2()   ? CutBlockAvx2
-                                                                     : CutBlockSse2;
-}  // namespace
-
-BlockCuts CutBlock(const uint8_t* s, size_t avail) { return cut_block(s, avail); }
+BlockCuts CutBlock(const uint8_t* s, size_t avail) {
+  // Chosen on the first call. (A namespace-scope pointer would be null when
+  // another file's static initializer pre-tokenizes before this file's ran.)
+  static BlockCuts (*const cut)(const uint8_t*, size_t) = HasAvx512BW() ? CutBlockAvx512
+                                                          : HasAvx2()   ? CutBlockAvx2
+                                                                        : CutBlockSse2;
+  return cut(s, avail);
+}
 
 }  // namespace internal
 #endif
