@@ -101,6 +101,45 @@ TEST(EncoderTest, MultiUnitPiecesMatchOnlyWholeUnits) {
   EXPECT_EQ(enc->Encode("xa b").size(), 3u);  // "xa" " " "b"
 }
 
+TEST(EncoderTest, EveryOneOfThousandsOfMultiUnitPiecesIsFound) {
+  // Enough multi-unit pieces, sharing prefixes, that the encoder's tables
+  // for them (bond units, the unit-id trie's edges) grow past their first
+  // sizes, and with prefixes shared so much that the edge table is sized
+  // down at the end. Each piece alone must encode as its own id: ties go to
+  // the multi-unit piece, and no other piece spells the same bytes.
+  const uint64_t seed = testing::TestSeed();
+  std::mt19937_64 rng(seed);
+  const std::vector<std::string> words = DistinctWords(
+      3000,
+      [&] {
+        std::string w;
+        for (size_t n = 2 + rng() % 6; n > 0; --n) w += static_cast<char>('a' + rng() % 26);
+        return w;
+      },
+      [](const std::string&) { return true; });
+  // n phrases: word k from the first pools[k] words. Few choices for the
+  // first words make phrases share prefixes (the trie branches); many
+  // phrases on few prefixes leave far fewer edges than units.
+  auto phrases = [&](size_t n, std::vector<size_t> pools) {
+    std::set<std::string> out;
+    while (out.size() < n) {
+      std::string p = words[rng() % pools[0]];
+      for (size_t k = 1; k < pools.size(); ++k) p += " " + words[rng() % pools[k]];
+      out.insert(std::move(p));
+    }
+    return std::vector<std::string>(out.begin(), out.end());
+  };
+  const size_t all = words.size();
+  for (const auto& pieces : {phrases(4300, {all, all, all}), phrases(4300, {2, 3, 3, all})}) {
+    Codebook cb = MakeCodebook(pieces);
+    auto enc = Encoder::Create(cb);
+    ASSERT_TRUE(enc.ok());
+    for (size_t i = 0; i < pieces.size(); ++i) {
+      ASSERT_EQ(enc->Encode(pieces[i]), std::vector<uint32_t>{static_cast<uint32_t>(256 + i)})
+          << "seed " << seed << ": '" << pieces[i] << "'";
+    }
+  }
+}
 TEST(EncoderTest, MatchesBruteForceOnRandomVocabularies) {
   const uint64_t seed = testing::TestSeed();
   std::mt19937_64 rng(seed);
