@@ -19,7 +19,8 @@ struct DecodeFlags {
 };
 
 Status RunDecode(const DecodeFlags& f) {
-  HT_ASSIGN_OR_RETURN(Codebook cb, Codebook::Load(f.model));
+  HT_ASSIGN_OR_RETURN(Codebook loaded, Codebook::Load(f.model));
+  const Codebook& cb = KeepUntilExit(std::move(loaded));
   HT_ASSIGN_OR_RETURN(auto out, Output::Open({f.output, f.to_stdout, f.force, false}));
   HT_ASSIGN_OR_RETURN(DecodedTotals t, DecodeInput(cb, f.format, f.input, out->sink()));
   spdlog::info("{} tokens → {} bytes", t.tokens, t.bytes);

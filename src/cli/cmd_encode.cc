@@ -46,7 +46,8 @@ Status VerifyAndRemoveInputs(const EncodeFlags& f, const Codebook& codebook,
 }
 
 Status RunEncode(const EncodeFlags& f) {
-  HT_ASSIGN_OR_RETURN(EncodingModel m, LoadEncodingModel(f.model));
+  HT_ASSIGN_OR_RETURN(EncodingModel loaded, LoadEncodingModel(f.model));
+  const EncodingModel& m = KeepUntilExit(std::move(loaded));
   HT_ASSIGN_OR_RETURN(SceneMode scene, SceneOrDefault(f.scene, m.codebook));
   HT_CHECK_OR_RETURN(!f.zstd || f.format == "hts", InvalidArgument)
       << "--zstd applies to --format hts only";
