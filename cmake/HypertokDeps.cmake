@@ -14,6 +14,27 @@ pkg_check_modules(SENTENCEPIECE REQUIRED IMPORTED_TARGET sentencepiece)
 pkg_check_modules(PCRE2 REQUIRED IMPORTED_TARGET libpcre2-8)
 # build: recipes are TOML (toml++).
 pkg_check_modules(TOMLPP REQUIRED IMPORTED_TARGET tomlplusplus)
+# The hypertok command links the static archives Debian ships for the C
+# libraries it calls (zstd, xxHash, PCRE2, ICU's common library) instead of
+# their shared objects, and only the shared libraries it uses (--as-needed,
+# in CMakeLists.txt): every shared library cost start-up time, which is a
+# fifth of encoding a book (docs/ARCHITECTURE.md, "Start-up"). The installed
+# libraries keep the shared ones. Where an archive is missing, the shared
+# library is linked as before.
+option(HYPERTOK_STATIC_DEPS "Link the hypertok command with static zstd, xxHash, PCRE2, ICU" ON)
+set(HYPERTOK_COMMAND_ARCHIVES "")
+if(HYPERTOK_STATIC_DEPS)
+  foreach(group "zstd" "xxhash" "pcre2-8" "icuuc;icudata")
+    set(archives "")
+    foreach(lib IN LISTS group)
+      find_library(HYPERTOK_ARCHIVE_${lib} NAMES lib${lib}.a)
+      list(APPEND archives ${HYPERTOK_ARCHIVE_${lib}})
+    endforeach()
+    if(NOT archives MATCHES "NOTFOUND")  # (ICU: both archives or neither)
+      list(APPEND HYPERTOK_COMMAND_ARCHIVES ${archives})
+    endif()
+  endforeach()
+endif()
 # jemalloc, linked statically into the hypertok command (position-independent
 # archive, as the executable is PIE): see src/cli/allocator.cc.
 if(HYPERTOK_USE_JEMALLOC)
