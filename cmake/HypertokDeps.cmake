@@ -15,12 +15,12 @@ pkg_check_modules(PCRE2 REQUIRED IMPORTED_TARGET libpcre2-8)
 # build: recipes are TOML (toml++).
 pkg_check_modules(TOMLPP REQUIRED IMPORTED_TARGET tomlplusplus)
 # The hypertok command links the static archives Debian ships for the C
-# libraries it calls (zstd, xxHash, PCRE2, ICU's common library) instead of
-# their shared objects, and only the shared libraries it uses (--as-needed,
-# in CMakeLists.txt): every shared library cost start-up time, which is a
-# fifth of encoding a book (docs/ARCHITECTURE.md, "Start-up"). The installed
-# libraries keep the shared ones. Where an archive is missing, the shared
-# library is linked as before.
+# libraries it calls (zstd, xxHash, PCRE2, ICU's common library and data)
+# instead of their shared objects, and only the shared libraries it uses
+# (--as-needed, in CMakeLists.txt): each shared library mapped at start cost
+# ~0.3-0.5 ms, and start-up is a fifth of encoding a book
+# (docs/ARCHITECTURE.md, "Start-up"). The installed libraries keep the shared
+# ones. Where an archive is missing, the shared library is linked as before.
 option(HYPERTOK_STATIC_DEPS "Link the hypertok command with static zstd, xxHash, PCRE2, ICU" ON)
 set(HYPERTOK_COMMAND_ARCHIVES "")
 if(HYPERTOK_STATIC_DEPS)
