@@ -296,11 +296,11 @@ struct Encoder::Impl {
   // Fewest tokens for one unit with the trie; writes the ids (at most one
   // per byte) to ids and returns how many.
   size_t SegmentUnit(std::string_view unit, uint32_t* ids) const;
-  uint32_t BondUnit(std::string_view unit) const {
+  // The bond-unit id of `unit` (h = UnitHash(unit)), or kNone.
+  uint32_t BondUnit(std::string_view unit, uint64_t h) const {
     if (!has_bonds) return kNone;
     // Most units are in no multi-unit piece; a one-bit-per-hash filter
     // answers those without the map.
-    const uint64_t h = UnitHash(unit);
     const uint64_t bit = h & (kBondFilterBits - 1);
     if (!(bond_filter[bit >> 6] >> (bit & 63) & 1)) return kNone;
     return bond_units.Find(unit, h);
@@ -421,15 +421,18 @@ void Encoder::Impl::Build(const Codebook& cb) {
   memo = std::make_unique<UnitMemo>(18, size_t{1} << 23);
   for (uint32_t id = 256; id < cb.size(); ++id) {
     const std::string_view p = cb.piece(id).bytes;
-    if (units_in[id] == 1 && p.size() <= UnitMemo::kMaxKey)
-      memo->Insert(p, UnitHash(p), &id, 1, BondUnit(p));
+    if (units_in[id] == 1 && p.size() <= UnitMemo::kMaxKey) {
+      const uint64_t h = UnitHash(p);
+      memo->Insert(p, h, &id, 1, BondUnit(p, h));
+    }
   }
   // And every one-byte unit, spelled by its byte token (single-byte pieces
   // are the byte tokens), so every unit of the text is looked up alike.
   for (uint32_t b = 0; b < 256; ++b) {
     const char c = static_cast<char>(b);
     const std::string_view u(&c, 1);
-    memo->Insert(u, UnitHash(u), &b, 1, BondUnit(u));
+    const uint64_t h = UnitHash(u);
+    memo->Insert(u, h, &b, 1, BondUnit(u, h));
   }
 }
 
@@ -559,11 +562,13 @@ size_t Encoder::Impl::EncodeWindow(std::string_view text, uint32_t* out) const {
   // (The cold path, a unit not in the memo, is kept out of line and the
   // lookup in line: left to itself GCC did the opposite once there were two
   // instantiations of this function, for ~2 % more instructions.)
+  // (h: the unit's hash, or 0 for a unit too long to memoize, whose hash
+  // was not computed.)
   auto segment = [&](std::string_view u, uint64_t h, bool memoize) __attribute__((noinline)) {
     uint32_t* const at = extra + extra_used;
     const uint32_t n = static_cast<uint32_t>(SegmentUnit(u, at));
     extra_used += n;
-    const uint32_t bond_unit = BondUnit(u);
+    const uint32_t bond_unit = BondUnit(u, memoize ? h : UnitHash(u));
     add({at, n, bond_unit});
     if (memoize) memo->Insert(u, h, at, n, bond_unit);
   };
