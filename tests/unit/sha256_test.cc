@@ -11,7 +11,7 @@
 namespace hypertok {
 namespace {
 
-std::string Hex(std::string_view data) {
+std::string Sha256Hex(std::string_view data) {
   Sha256 h;
   h.Update(data);
   return h.FinishHex();
@@ -20,11 +20,11 @@ std::string Hex(std::string_view data) {
 TEST(Sha256Test, StandardVectors) {
   // FIPS 180-4 examples and the usual one-million-'a' vector; lengths around
   // the 55/56/64-byte padding edges against values from sha256sum.
-  EXPECT_EQ(Hex(""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
-  EXPECT_EQ(Hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
-  EXPECT_EQ(Hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"),
+  EXPECT_EQ(Sha256Hex(""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  EXPECT_EQ(Sha256Hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  EXPECT_EQ(Sha256Hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"),
             "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
-  EXPECT_EQ(Hex(std::string(1000000, 'a')),
+  EXPECT_EQ(Sha256Hex(std::string(1000000, 'a')),
             "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
   // Lengths around the padding edges (one block or two), from sha256sum.
   const std::pair<size_t, const char*> edges[] = {
@@ -35,7 +35,7 @@ TEST(Sha256Test, StandardVectors) {
       {65, "9537c5fdf120482f7d58d25e9ed583f52c02b4e304ea814db1633ad565aed7e9"},
       {119, "000b48d4edf0fa7bee3c6236ecd2785baa5db4eeb8bb54341b029e0d9fa5fb0c"},
       {120, "13f05a0b594787f5ecd315edc96141bd3243203d1b7d4f0836f37308b276ba98"}};
-  for (const auto& [n, want] : edges) EXPECT_EQ(Hex(std::string(n, 'x')), want) << n;
+  for (const auto& [n, want] : edges) EXPECT_EQ(Sha256Hex(std::string(n, 'x')), want) << n;
 }
 
 TEST(Sha256Test, PiecewiseUpdatesGiveTheWholeDigest) {
@@ -48,7 +48,7 @@ TEST(Sha256Test, PiecewiseUpdatesGiveTheWholeDigest) {
       h.Update(std::string_view(data).substr(at, step));
       at += step;
     }
-    EXPECT_EQ(h.FinishHex(), Hex(data)) << round;
+    EXPECT_EQ(h.FinishHex(), Sha256Hex(data)) << round;
   }
 }
 
@@ -67,7 +67,7 @@ TEST(Sha256Test, AgreesWithSha256sumOnRandomBytes) {
     char out[65] = {};
     ASSERT_EQ(std::fread(out, 1, 64, p), 64u);
     pclose(p);
-    EXPECT_EQ(Hex(data), std::string(out, 64)) << data.size();
+    EXPECT_EQ(Sha256Hex(data), std::string(out, 64)) << data.size();
   }
   std::remove(path.c_str());
 }

@@ -10,7 +10,7 @@
 namespace hypertok {
 namespace {
 
-Codebook SmallCodebook(size_t extra_normal = 0) {
+Codebook FormatsCodebook(size_t extra_normal = 0) {
   std::vector<Piece> pieces = Codebook::BytePieces();
   pieces.push_back({"<|endoftext|>", PieceKind::kSpecial});
   pieces.push_back({"ab", PieceKind::kNormal});
@@ -54,7 +54,7 @@ std::string Decode(const Codebook& cb, TrainerFormat format, const std::string& 
 }
 
 TEST(TrainerFormatsTest, EveryFormatRoundTripsWithEodAfterEachScene) {
-  const Codebook cb = SmallCodebook();
+  const Codebook cb = FormatsCodebook();
   const std::vector<std::string> scenes = {"abab\n\n", std::string("x\0\xFF", 3), "ab"};
   std::string all;
   for (const auto& s : scenes) all += s;
@@ -71,7 +71,7 @@ TEST(TrainerFormatsTest, EveryFormatRoundTripsWithEodAfterEachScene) {
 }
 
 TEST(TrainerFormatsTest, BinShardsConcatenate) {
-  const Codebook cb = SmallCodebook();
+  const Codebook cb = FormatsCodebook();
   const std::string a = Write(cb, TrainerFormat::kBin, {"ab\n\n", "b"});
   const std::string b = Write(cb, TrainerFormat::kBin, {"abab"});
   EXPECT_EQ(Write(cb, TrainerFormat::kBin, {"ab\n\n", "b", "abab"}), a + b);
@@ -79,7 +79,7 @@ TEST(TrainerFormatsTest, BinShardsConcatenate) {
 }
 
 TEST(TrainerFormatsTest, NpyHeaderIsAlignedAndCountsTokens) {
-  const Codebook cb = SmallCodebook();
+  const Codebook cb = FormatsCodebook();
   const std::string npy = Write(cb, TrainerFormat::kNpy, {"abab"});
   ASSERT_GE(npy.size(), 128u);
   EXPECT_EQ(npy.substr(0, 8), std::string("\x93NUMPY\x01\x00", 8));
@@ -89,7 +89,7 @@ TEST(TrainerFormatsTest, NpyHeaderIsAlignedAndCountsTokens) {
 }
 
 TEST(TrainerFormatsTest, WideVocabulariesUseFourBytesAndLlmcRefusesThem) {
-  const Codebook cb = SmallCodebook(65536);
+  const Codebook cb = FormatsCodebook(65536);
   auto width = TokenWidth(TrainerFormat::kBin, cb);
   ASSERT_TRUE(width.ok());
   EXPECT_EQ(*width, 4);
@@ -108,7 +108,7 @@ TEST(TrainerFormatsTest, PuaCodePointsCoverBothPlanes) {
 }
 
 TEST(TrainerFormatsTest, CorruptInputsAreErrorsNotCrashes) {
-  const Codebook cb = SmallCodebook();
+  const Codebook cb = FormatsCodebook();
   const std::string bin = Write(cb, TrainerFormat::kBin, {"abab"});
   Status s;
   Decode(cb, TrainerFormat::kBin, bin + "x", &s);
