@@ -476,12 +476,6 @@ std::vector<std::string> DiffLocks(const Lock& want, const Lock& got) {
   return d;
 }
 
-std::string Sha256Hex(std::string_view data) {
-  Sha256 h;
-  h.Update(data);
-  return h.FinishHex();
-}
-
 StatusOr<std::string> Sha256File(const std::string& path, uint64_t* bytes) {
   HT_ASSIGN_OR_RETURN(FileSource src, FileSource::Open(path));
   Sha256 h;

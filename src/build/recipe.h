@@ -98,9 +98,8 @@ std::vector<std::string> DiffLocks(const Lock& expected, const Lock& actual);
 // UTF-8); what lock files and `build --plan` write.
 std::string JsonQuote(std::string_view s);
 
-// SHA-256 of a file / of bytes, lower-case hex.
+// SHA-256 of a file, lower-case hex (of bytes: Sha256Hex, build/sha256.h).
 StatusOr<std::string> Sha256File(const std::string& path, uint64_t* bytes = nullptr);
-std::string Sha256Hex(std::string_view data);
 
 }  // namespace hypertok
 

@@ -107,4 +107,10 @@ std::string Sha256::FinishHex() {
   return out;
 }
 
+std::string Sha256Hex(std::string_view data) {
+  Sha256 h;
+  h.Update(data);
+  return h.FinishHex();
+}
+
 }  // namespace hypertok

@@ -31,6 +31,9 @@ class Sha256 {
   uint64_t total_ = 0;  // bytes
 };
 
+// The lower-case hex digest of `data`, in one call.
+std::string Sha256Hex(std::string_view data);
+
 }  // namespace hypertok
 
 #endif  // HYPERTOK_BUILD_SHA256_H_

@@ -18,6 +18,7 @@
 #include <set>
 
 #include "build/recipe.h"
+#include "build/sha256.h"
 #include "cli/cli_util.h"
 #include "cli/output.h"
 #include "cli/token_formats.h"

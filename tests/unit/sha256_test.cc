@@ -11,12 +11,6 @@
 namespace hypertok {
 namespace {
 
-std::string Sha256Hex(std::string_view data) {
-  Sha256 h;
-  h.Update(data);
-  return h.FinishHex();
-}
-
 TEST(Sha256Test, StandardVectors) {
   // FIPS 180-4 examples and the usual one-million-'a' vector; lengths around
   // the 55/56/64-byte padding edges against values from sha256sum.
