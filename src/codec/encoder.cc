@@ -20,6 +20,8 @@
 #include <algorithm>
 #include <bit>
 #include <cstring>
+#include <numeric>
+#include <span>
 
 #include "codec/char_alphabet.h"
 #include "codec/pretokenizer.h"
@@ -32,108 +34,6 @@ namespace hypertok {
 namespace {
 
 constexpr uint32_t kNone = 0xFFFFFFFFu;
-
-// A node of the unit-id trie: the piece ending there and a 64-bit filter of
-// its children's unit ids (bit id % 64), which answers most failed steps
-// without probing the edge map.
-struct BondNode {
-  uint32_t piece = kNone;
-  uint64_t child_filter = 0;
-  bool MayHaveChild(uint32_t unit) const { return child_filter >> (unit & 63) & 1; }
-};
-
-// The unit-id trie's edges, (node, unit id) → node, by open addressing over
-// 64-bit keys, at most half full. Each slot carries a copy of the target
-// node, so a step of the walk is one memory read, not an edge read and then
-// a node read.
-//
-// Built in place: Add every edge, then SetNodes once the nodes are final.
-// (The table is the trie's only edge index while building: a separate
-// index and edge list were 1.4 MB more of fresh memory for the English
-// codebook.)
-class EdgeMap {
- public:
-  struct Step {
-    uint32_t node = 0;  // 0: no such edge
-    BondNode data;
-  };
-  // Room for `edges` edges without growing.
-  void Reserve(size_t edges) {
-    if (2 * edges > slots_.size()) Rehash(edges);
-  }
-  // The node reached from `node` by `unit`; if there is no such edge yet,
-  // adds one to node `fresh` and returns that.
-  uint32_t Add(uint32_t node, uint32_t unit, uint32_t fresh) {
-    if (2 * (size_ + 1) > slots_.size()) Rehash(size_ + 1);
-    const uint64_t key = uint64_t{node} << 32 | unit;
-    size_t s = Mix(key) & mask_;
-    for (; slots_[s].key != kEmpty; s = (s + 1) & mask_)
-      if (slots_[s].key == key) return slots_[s].node;
-    slots_[s].key = key;
-    slots_[s].node = fresh;
-    ++size_;
-    return fresh;
-  }
-  // After the last Add: copies each edge's target node into its slot, and
-  // shrinks the table to the smallest that holds the edges (Reserve may
-  // have asked for more).
-  void SetNodes(const std::vector<BondNode>& nodes) {
-    Rehash(size_);
-    for (Slot& slot : slots_)
-      if (slot.key != kEmpty) {
-        slot.child_filter = nodes[slot.node].child_filter;
-        slot.piece = nodes[slot.node].piece;
-      }
-  }
-  size_t size() const { return size_; }
-  void Prefetch(uint32_t node, uint32_t unit) const {
-    __builtin_prefetch(&slots_[Mix(uint64_t{node} << 32 | unit) & mask_]);
-  }
-  // The node reached from `node` by unit id `unit` (node 0 if none).
-  Step Find(uint32_t node, uint32_t unit) const {
-    const uint64_t key = uint64_t{node} << 32 | unit;
-    for (size_t s = Mix(key) & mask_;; s = (s + 1) & mask_) {
-      const Slot& slot = slots_[s];
-      if (slot.key == key) return {slot.node, {slot.piece, slot.child_filter}};
-      if (slot.key == kEmpty) return {};
-    }
-  }
-
-  // The hash of an edge key (node << 32 | unit id).
-  static uint64_t Mix(uint64_t k) {
-    k ^= k >> 33;
-    k *= 0xff51afd7ed558ccdULL;
-    k ^= k >> 33;
-    return k;
-  }
-
- private:
-  static constexpr uint64_t kEmpty = ~uint64_t{0};
-  struct Slot {
-    uint64_t key = kEmpty;
-    uint64_t child_filter = 0;
-    uint32_t node = 0, piece = kNone;
-  };
-  // Moves the edges to the smallest table (a power of two, >= 16) that
-  // holds `edges` edges at most half full.
-  void Rehash(size_t edges) {
-    size_t cap = 16;
-    while (cap < 2 * edges) cap *= 2;
-    if (cap == slots_.size()) return;
-    std::vector<Slot> old(cap, Slot{});
-    old.swap(slots_);
-    mask_ = cap - 1;
-    for (const Slot& slot : old) {
-      if (slot.key == kEmpty) continue;
-      size_t s = Mix(slot.key) & mask_;
-      while (slots_[s].key != kEmpty) s = (s + 1) & mask_;
-      slots_[s] = slot;
-    }
-  }
-  std::vector<Slot> slots_{Slot{}};
-  size_t mask_ = 0;
-  size_t size_ = 0;
-};
 
 // Interned units: a unit's bytes → a dense id (0, 1, ... in order of first
 // Add), by open addressing on UnitHash, at most half full; the keys sit end
@@ -268,14 +168,11 @@ struct Encoder::Impl {
   SymbolTrie trie;
   CharAlphabet alphabet;
   // Multi-unit pieces: units that occur in them get ids ("bond units"), and
-  // the pieces form a trie over unit ids (edges; nodes are BondNode).
+  // the pieces form a trie over unit ids: a double array like the character
+  // trie, where a step is one slot read with no probing (see ARCHITECTURE,
+  // "Bonds", for the hash table of edges it replaced and why).
   UnitIds bond_units;
-  EdgeMap edges;
-  // root_step[unit id]: the node reached from the root by that unit (0 if
-  // none), so the first step of every walk — taken at each bond unit of the
-  // text — reads a small table that stays in cache. One more, empty entry at
-  // the end stands for "no bond unit".
-  std::vector<EdgeMap::Step> root_step;
+  SymbolTrie bond_trie;
   bool has_bonds = false;
   // Every normal piece decodes as whole UTF-8 characters (see SegmentUnit).
   bool whole_char_pieces = true;
@@ -382,37 +279,50 @@ void Encoder::Impl::Build(const Codebook& cb) {
   std::stable_sort(specials.begin(), specials.end(),
                    [](const auto& a, const auto& b) { return a.first.size() > b.first.size(); });
 
-  // Multi-unit pieces, in id order so unit ids do not depend on hashing.
-  std::vector<BondNode> nodes{BondNode{}};
-  // multi_units counts every unit of every piece; the pieces' shared
-  // prefixes leave about half as many edges (52 % for the English
-  // codebook, 58 % for the Russian): room for 5/8 is made up front, and a
-  // short guess costs one rehash.
-  nodes.reserve(multi_units.size() + 1);
-  edges.Reserve(multi_units.size() / 2 + multi_units.size() / 8);
-  for (size_t k = 0; k < multi_unit.size(); ++k) {
-    uint32_t node = 0;
-    for (size_t x = multi_begin[k]; x < multi_begin[k + 1]; ++x) {
-      const std::string_view u = multi_units[x];
-      const uint32_t unit = bond_units.Add(u, UnitHash(u));
-      const auto fresh = static_cast<uint32_t>(nodes.size());
-      const uint32_t next = edges.Add(node, unit, fresh);
-      if (next == fresh) {  // a new edge, to a new node
-        nodes[node].child_filter |= uint64_t{1} << (unit & 63);
-        nodes.emplace_back();
-      }
-      node = next;
-    }
-    nodes[node].piece = multi_unit[k];  // pieces are unique: a node ends at most one
+  // Multi-unit pieces as strings of unit ids (ids in order of first use,
+  // pieces in id order, so ids do not depend on hashing), sorted for the
+  // trie: by their first two ids in two stable counting passes — each has
+  // two units or more — then the runs that share both by the rest.
+  const size_t n_multi = multi_unit.size();
+  has_bonds = n_multi > 0;
+  std::vector<uint32_t> unit_ids(multi_units.size());
+  for (size_t x = 0; x < multi_units.size(); ++x)
+    unit_ids[x] = bond_units.Add(multi_units[x], UnitHash(multi_units[x]));
+  const auto n_units = static_cast<uint32_t>(bond_units.size());
+  auto ids_of = [&](uint32_t k, size_t skip) {
+    return std::span<const uint32_t>(unit_ids).subspan(multi_begin[k] + skip,
+                                                       multi_begin[k + 1] - multi_begin[k] - skip);
+  };
+  std::vector<uint32_t> order(n_multi), by_second(n_multi), count;
+  auto counting_pass = [&](size_t d, const std::vector<uint32_t>& in, std::vector<uint32_t>* out) {
+    count.assign(n_units + 1, 0);
+    for (uint32_t k : in) ++count[ids_of(k, d)[0] + 1];
+    for (uint32_t a = 0; a < n_units; ++a) count[a + 1] += count[a];
+    for (uint32_t k : in) (*out)[count[ids_of(k, d)[0]]++] = k;
+  };
+  std::iota(order.begin(), order.end(), 0u);
+  counting_pass(1, order, &by_second);
+  counting_pass(0, by_second, &order);
+  auto head = [&](uint32_t k) { return std::pair(ids_of(k, 0)[0], ids_of(k, 0)[1]); };
+  for (size_t r = 0, e; r < n_multi; r = e) {
+    for (e = r + 1; e < n_multi && head(order[e]) == head(order[r]);) ++e;
+    std::sort(order.begin() + r, order.begin() + e, [&](uint32_t a, uint32_t b) {
+      return std::ranges::lexicographical_compare(ids_of(a, 2), ids_of(b, 2));
+    });
   }
-  edges.SetNodes(nodes);
-  has_bonds = edges.size() > 0;
+  std::vector<uint32_t> symbols, offsets{0}, pieces;
+  symbols.reserve(unit_ids.size());
+  for (uint32_t k : order) {
+    const auto ids = ids_of(k, 0);
+    symbols.insert(symbols.end(), ids.begin(), ids.end());
+    offsets.push_back(static_cast<uint32_t>(symbols.size()));
+    pieces.push_back(multi_unit[k]);
+  }
+  if (has_bonds) bond_trie = SymbolTrie::Build(symbols, offsets, pieces, n_units);
   for (uint32_t u = 0; u < bond_units.size(); ++u) {
     const uint64_t h = bond_units.hash(u) & (kBondFilterBits - 1);
     bond_filter[h >> 6] |= uint64_t{1} << (h & 63);
   }
-  root_step.resize(bond_units.size() + 1);  // + the empty step of no bond unit
-  for (uint32_t u = 0; u < bond_units.size(); ++u) root_step[u] = edges.Find(0, u);
   // 2^18 slots (4 MiB) hold 196k units: the vocabulary's single-unit pieces
   // and more distinct units than a book has (a 15 MB novel has ~125k), while
   // costing few page faults to set up; the arena (32 MiB of address space,
@@ -518,7 +428,7 @@ size_t Encoder::Impl::SegmentUnit(std::string_view unit, uint32_t* ids) const {
             best_end = static_cast<uint32_t>(q);
           }
         }
-        if (q == k_n) break;
+        if (q == k_n || !trie.MayHaveChild(nd, symbols[q])) break;
         nd = trie.Child(nd, symbols[q]);
       }
       cost[k] = best;
@@ -642,34 +552,21 @@ size_t Encoder::Impl::EncodeWindow(std::string_view text, uint32_t* out) const {
   uint32_t* const cost = scratch.cost.get();
   uint32_t* const choice = scratch.choice.get();
   uint32_t* const len = scratch.len.get();
-  const uint32_t no_bond_step = static_cast<uint32_t>(root_step.size() - 1);
   cost[m] = 0;
   for (size_t i = m; i-- > 0;) {
-    // Prefetch the second step of the walk that starts a few units back —
-    // whether or not there is one: testing first was a branch mispredicted
-    // on every other unit of English text, dearer than a useless prefetch
-    // (a unit in no multi-unit piece reads root_step's last, empty entry).
-    if (i >= kAhead + 1) {
-      const uint32_t a = std::min(units[i - kAhead].bond_unit, no_bond_step);
-      edges.Prefetch(root_step[a].node, units[i - kAhead + 1].bond_unit);
-    }
     uint32_t best = units[i].n_ids + cost[i + 1], best_piece = kNone, best_len = 1;
     if (units[i].bond_unit != kNone) {
-      const EdgeMap::Step& first = root_step[units[i].bond_unit];
-      uint32_t node = first.node;
-      BondNode nd = first.data;
-      for (size_t j = i; node != 0;) {
-        if (nd.piece != kNone && 1 + cost[j + 1] <= best) {
+      for (uint32_t j = i, node = bond_trie.Root(units[i].bond_unit); node != 0;) {
+        const uint32_t piece = bond_trie.Value(node);
+        if (piece != kNone && 1 + cost[j + 1] <= best) {
           best = 1 + cost[j + 1];
-          best_piece = nd.piece;
-          best_len = static_cast<uint32_t>(j + 1 - i);
+          best_piece = piece;
+          best_len = j + 1 - static_cast<uint32_t>(i);
         }
         if (++j == m) break;
         const uint32_t next = units[j].bond_unit;
-        if (next == kNone || !nd.MayHaveChild(next)) break;
-        const EdgeMap::Step step = edges.Find(node, next);
-        node = step.node;
-        nd = step.data;
+        if (next == kNone || !bond_trie.MayHaveChild(node, next)) break;
+        node = bond_trie.Child(node, next);
       }
     }
     cost[i] = best;

@@ -1,13 +1,15 @@
 // A static trie over strings of symbols — bytes, or the character codes of a
 // CharAlphabet (codec/char_alphabet.h) — built once from sorted keys and
 // walked one symbol at a time. Used by the encoder (vocabulary matching, by
-// characters when every piece is whole characters, else by bytes) and by the
-// codebook builder (candidate matching during training).
+// characters when every piece is whole characters, else by bytes; and
+// multi-unit pieces, over unit ids) and by the codebook builder (candidate
+// matching during training).
 //
 // Stored as a double array (Aoe 1989): the child of node n by symbol c is
 // slot base[n] + c if check[that slot] names n, so every step is two array
-// reads and a compare — no search — which is what the encoder's inner loop
-// does for every character of a word it has not seen before.
+// reads and a compare — no search — which is what the encoder's inner loops
+// do for every character of a word it has not seen before and for every
+// unit of the text.
 //
 //   SymbolTrie t = SymbolTrie::Build(keys, values);  // byte keys, sorted, unique
 //   for (uint32_t n = t.Root(s[i]); n; n = t.Child(n, s[++i]))
@@ -47,6 +49,14 @@ class SymbolTrie {
     const uint32_t t = slots_[node].base + c;
     return slots_[t].check == node + 1 ? t : 0;
   }
+  // False when `node` has no child by symbol c; true when it may (a 32-bit
+  // filter of its children's symbols, bit c % 32, read with the node's own
+  // slot). Lets a walk stop without reading the slot Child would read: over
+  // a large alphabet — the encoder's trie of unit ids — that slot is
+  // usually far away, and most steps of a walk over real text fail.
+  bool MayHaveChild(uint32_t node, uint32_t c) const {
+    return slots_[node].child_filter >> (c & 31) & 1;
+  }
   // The value of the key ending at `node`, or kNoValue.
   uint32_t Value(uint32_t node) const { return slots_[node].value; }
   size_t slot_count() const { return slots_.size(); }
@@ -55,10 +65,11 @@ class SymbolTrie {
   template <typename KeyLen, typename SymbolAt>
   static SymbolTrie Place(size_t n_keys, KeyLen key_len, SymbolAt symbol_at,
                           const std::vector<uint32_t>& values, uint32_t alphabet);
-  struct Slot {
+  struct Slot {          // 16 bytes: four to a cache line, none split across two
     uint32_t base = 0;   // children of this node are at base + symbol
     uint32_t check = 0;  // parent + 1, or 0 if the slot is free
     uint32_t value = kNoValue;
+    uint32_t child_filter = 0;  // bit c % 32 for each child's symbol c
   };
   // Slot array, padded by the alphabet so base + symbol never needs a
   // bounds check.

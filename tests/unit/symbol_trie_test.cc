@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <map>
 #include <random>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -23,8 +24,11 @@ void ExpectExactly(const std::map<std::string, uint32_t>& dict, std::mt19937* rn
   const SymbolTrie t = SymbolTrie::Build(keys, values);
   auto lookup = [&](std::string_view s) -> uint32_t {
     uint32_t node = t.Root(static_cast<uint8_t>(s[0]));
-    for (size_t i = 1; node != 0 && i < s.size(); ++i)
-      node = t.Child(node, static_cast<uint8_t>(s[i]));
+    for (size_t i = 1; node != 0 && i < s.size(); ++i) {
+      const uint32_t next = t.Child(node, static_cast<uint8_t>(s[i]));
+      if (next != 0) EXPECT_TRUE(t.MayHaveChild(node, static_cast<uint8_t>(s[i])));
+      node = next;
+    }
     return node == 0 ? SymbolTrie::kNoValue : t.Value(node);
   };
   for (const auto& [k, v] : dict) ASSERT_EQ(lookup(k), v) << k;
@@ -65,6 +69,63 @@ TEST(SymbolTrieTest, EveryByteValueAndLongKeys) {
     dict.emplace(std::string(300, static_cast<char>(b)), 1000 + b);
   }
   ExpectExactly(dict, &rng);
+}
+
+// Symbol keys over a wide alphabet, shaped like the encoder's trie of unit
+// ids (codec/encoder.cc): thousands of symbols, and a few busy first symbols
+// whose nodes have hundreds of children each. Every key is found; a string
+// that is not a key is not; and the child filter never rules out a child
+// that exists.
+TEST(SymbolTrieTest, WideAlphabetSymbolKeys) {
+  std::mt19937 rng(3);
+  constexpr uint32_t kAlphabet = 5000;
+  auto random_key = [&] {
+    std::vector<uint32_t> k(2 + rng() % 4);
+    k[0] = rng() % 8 == 0 ? rng() % kAlphabet : rng() % 20;
+    for (size_t i = 1; i < k.size(); ++i) k[i] = rng() % (i == 1 ? kAlphabet : 50);
+    return k;
+  };
+  std::set<std::vector<uint32_t>> keys;
+  while (keys.size() < 20000) keys.insert(random_key());
+  std::vector<uint32_t> symbols, offsets{0}, values;
+  for (const auto& k : keys) {
+    symbols.insert(symbols.end(), k.begin(), k.end());
+    offsets.push_back(static_cast<uint32_t>(symbols.size()));
+    values.push_back(static_cast<uint32_t>(values.size()));
+  }
+  const SymbolTrie t = SymbolTrie::Build(symbols, offsets, values, kAlphabet);
+  // The node a walk along k reaches, checking the filter at every step
+  // (0 if the walk falls off).
+  auto walk = [&](const std::vector<uint32_t>& k) {
+    uint32_t node = t.Root(k[0]);
+    for (size_t i = 1; node != 0 && i < k.size(); ++i) {
+      const uint32_t next = t.Child(node, k[i]);
+      if (next != 0)
+        EXPECT_TRUE(t.MayHaveChild(node, k[i])) << "node " << node << " symbol " << k[i];
+      node = next;
+    }
+    return node;
+  };
+  uint32_t value = 0;
+  for (const auto& k : keys) {
+    const uint32_t node = walk(k);
+    ASSERT_NE(node, 0u);
+    ASSERT_EQ(t.Value(node), value++);
+  }
+  size_t ruled_out = 0;
+  for (int i = 0; i < 20000; ++i) {
+    const std::vector<uint32_t> k = random_key();
+    if (keys.count(k)) continue;
+    const uint32_t node = walk(k);
+    if (node != 0) ASSERT_EQ(t.Value(node), SymbolTrie::kNoValue);
+    // And the filter answers for nodes that exist: a "no" is never wrong.
+    const uint32_t first = t.Root(k[0]), c = static_cast<uint32_t>(rng() % kAlphabet);
+    if (first != 0 && !t.MayHaveChild(first, c)) {
+      ASSERT_EQ(t.Child(first, c), 0u);
+      ++ruled_out;
+    }
+  }
+  EXPECT_GT(ruled_out, 0u);  // the filter does rule some steps out
 }
 
 }  // namespace
