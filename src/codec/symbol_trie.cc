@@ -45,22 +45,22 @@ SymbolTrie SymbolTrie::Place(size_t n_keys, KeyLen key_len, SymbolAt symbol_at,
     nodes += key_len(i) - common;
   }
   const size_t max_slots = 2 * nodes + 2 * static_cast<size_t>(span);
-  // Bit p of free: slot p is free. Slots [0, size) exist (used, free or
+  // Bit p of free_bits: slot p is free. Slots [0, size) exist (used, free or
   // closed); those at or past size are free, and the bits run past the
   // farthest a search reads (base + symbol + 127, base < size + 64).
-  std::vector<uint64_t> free;
-  free.reserve(max_slots / 64 + 8);
+  std::vector<uint64_t> free_bits;
+  free_bits.reserve(max_slots / 64 + 8);
   int32_t size = 0;
   int32_t closed = 0;  // slots below are closed or used
   int32_t head = 0;    // no slot below is free
   auto grow = [&](int32_t n) {
     size = std::max(size, n);
     const size_t words = (static_cast<size_t>(size) + span + 320) / 64;
-    if (free.size() < words) free.resize(words, ~uint64_t{0});
+    if (free_bits.size() < words) free_bits.resize(words, ~uint64_t{0});
   };
-  auto take = [&](int32_t p) { free[p >> 6] &= ~(uint64_t{1} << (p & 63)); };
+  auto take = [&](int32_t p) { free_bits[p >> 6] &= ~(uint64_t{1} << (p & 63)); };
   auto free_at = [&](int32_t p) {  // bits p..p+63
-    const uint64_t lo = free[p >> 6], hi = free[(p >> 6) + 1];
+    const uint64_t lo = free_bits[p >> 6], hi = free_bits[(p >> 6) + 1];
     const int s = p & 63;
     return s == 0 ? lo : lo >> s | hi << (64 - s);
   };
@@ -93,14 +93,15 @@ SymbolTrie SymbolTrie::Place(size_t n_keys, KeyLen key_len, SymbolAt symbol_at,
     while (closed < size - kOpenSlots) {  // close [closed, size - kOpenSlots)
       const int32_t end = std::min(size - kOpenSlots, (closed | 63) + 1);
       const int32_t n = end - closed;  // 1..64, within one word
-      free[closed >> 6] &= ~((n == 64 ? ~uint64_t{0} : (uint64_t{1} << n) - 1) << (closed & 63));
+      free_bits[closed >> 6] &=
+          ~((n == 64 ? ~uint64_t{0} : (uint64_t{1} << n) - 1) << (closed & 63));
       closed = end;
     }
     // The first free slot (slots only ever stop being free, so it only
     // moves up); a base puts its first child (lo) on a free slot.
     head = std::max(head, closed);
-    while (free[head >> 6] >> (head & 63) == 0) head = (head | 63) + 1;
-    head += std::countr_zero(free[head >> 6] >> (head & 63));
+    while (free_bits[head >> 6] >> (head & 63) == 0) head = (head | 63) + 1;
+    head += std::countr_zero(free_bits[head >> 6] >> (head & 63));
     const int32_t lo = static_cast<int32_t>(kids.front().first);
     int32_t base = std::max(0, head - lo);
     for (;; base += 64) {  // ends: past size every slot is free
