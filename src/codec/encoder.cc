@@ -558,7 +558,7 @@ size_t Encoder::Impl::EncodeWindow(std::string_view text, uint32_t* out) const {
     if (units[i].bond_unit != kNone) {
       for (uint32_t j = i, node = bond_trie.Root(units[i].bond_unit); node != 0;) {
         const uint32_t piece = bond_trie.Value(node);
-        if (piece != kNone && 1 + cost[j + 1] <= best) {
+        if (piece != SymbolTrie::kNoValue && 1 + cost[j + 1] <= best) {
           best = 1 + cost[j + 1];
           best_piece = piece;
           best_len = j + 1 - static_cast<uint32_t>(i);
