@@ -282,7 +282,9 @@ void Encoder::Impl::Build(const Codebook& cb) {
   // Multi-unit pieces as strings of unit ids (ids in order of first use,
   // pieces in id order, so ids do not depend on hashing), sorted for the
   // trie: by their first two ids in two stable counting passes — each has
-  // two units or more — then the runs that share both by the rest.
+  // two units or more — then the runs that share both by the rest. (A
+  // comparison sort of the English codebook's 18k such pieces took 2.3 ms;
+  // this takes ~0.6.)
   const size_t n_multi = multi_unit.size();
   has_bonds = n_multi > 0;
   std::vector<uint32_t> unit_ids(multi_units.size());

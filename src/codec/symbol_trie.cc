@@ -48,14 +48,15 @@ SymbolTrie SymbolTrie::Place(size_t n_keys, KeyLen key_len, SymbolAt symbol_at,
   // Bit p of free_bits: slot p is free. Slots [0, size) exist (used, free or
   // closed); those at or past size are free, and the bits run past the
   // farthest a search reads (base + symbol + 127, base < size + 64).
+  auto words_for = [&](size_t slots) { return (slots + span + 320) / 64; };
   std::vector<uint64_t> free_bits;
-  free_bits.reserve(max_slots / 64 + 8);
+  free_bits.reserve(words_for(max_slots));
   int32_t size = 0;
   int32_t closed = 0;  // slots below are closed or used
   int32_t head = 0;    // no slot below is free
   auto grow = [&](int32_t n) {
     size = std::max(size, n);
-    const size_t words = (static_cast<size_t>(size) + span + 320) / 64;
+    const size_t words = words_for(static_cast<size_t>(size));
     if (free_bits.size() < words) free_bits.resize(words, ~uint64_t{0});
   };
   auto take = [&](int32_t p) { free_bits[p >> 6] &= ~(uint64_t{1} << (p & 63)); };
