@@ -44,6 +44,12 @@ cat <<'TAIL'
 .SH EXIT STATUS
 0 on success; 1 for a data, file or runtime error (one line on standard error:
 what, which file, where); 2 for a usage error.
+.SH ENVIRONMENT
+.TP
+.B HYPERTOK_SENTENCEPIECE_MODULE
+The path of hypertok\-sentencepiece.so, the module that reads sentencepiece
+models for stats \-\-reference. By default it is looked for beside the command,
+then in lib/hypertok of the command's install tree.
 .SH EXAMPLES
 .nf
 hypertok train books/*.txt \-o ru.htk \-\-vocab\-size 32000 \-T 0

@@ -1,18 +1,25 @@
 #include "report/reference_tokenizer.h"
 
 #define PCRE2_CODE_UNIT_WIDTH 8
+#include <dlfcn.h>
 #include <pcre2.h>
-#include <sentencepiece_processor.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <cstdlib>
 #include <limits>
 #include <unordered_map>
 #include <vector>
 
 #include "common/utf8.h"
 #include "hypertok/io.h"
+#include "report/sentencepiece_module.h"
+
+#ifndef HYPERTOK_MODULE_DIR
+#define HYPERTOK_MODULE_DIR "../lib/hypertok"
+#endif
 
 namespace hypertok {
 
@@ -310,27 +317,101 @@ StatusOr<std::unique_ptr<Tiktoken>> Tiktoken::Load(const std::string& path, std:
   return tk;
 }
 
-// --- sentencepiece
+// --- sentencepiece, through its module (sentencepiece_module.h)
+
+// The module's table, loaded at the first use and never unloaded, or why it
+// did not load.
+struct SentencePieceModule {
+  const HypertokSentencePieceApi* api = nullptr;
+  std::string error;
+};
+
+// The directory of the running executable, or "" when /proc cannot say.
+std::string ExecutableDir() {
+  char buf[4096];
+  const ssize_t n = readlink("/proc/self/exe", buf, sizeof buf);
+  if (n <= 0 || static_cast<size_t>(n) >= sizeof buf) return "";
+  const std::string_view path(buf, static_cast<size_t>(n));
+  return std::string(path.substr(0, path.find_last_of('/') + 1));
+}
+
+// Where the module is looked for, in order: $HYPERTOK_SENTENCEPIECE_MODULE;
+// next to the command (a build tree); the install tree's module directory,
+// HYPERTOK_MODULE_DIR relative to the command's (set by CMakeLists.txt).
+std::vector<std::string> SentencePieceModulePaths() {
+  std::vector<std::string> paths;
+  if (const char* env = std::getenv("HYPERTOK_SENTENCEPIECE_MODULE"); env && *env) {
+    paths.push_back(env);
+    return paths;
+  }
+  const std::string dir = ExecutableDir();
+  if (dir.empty()) return paths;
+  paths.push_back(dir + kSentencePieceModuleFile);
+  paths.push_back(dir + HYPERTOK_MODULE_DIR + "/" + kSentencePieceModuleFile);
+  return paths;
+}
+
+const SentencePieceModule& LoadSentencePieceModule() {
+  static const SentencePieceModule module = [] {
+    SentencePieceModule m;
+    const std::vector<std::string> paths = SentencePieceModulePaths();
+    if (paths.empty()) m.error = "cannot find the running executable (/proc/self/exe)";
+    for (const std::string& path : paths) {
+      void* handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
+      if (handle == nullptr) {
+        const char* why = dlerror();
+        m.error += (m.error.empty() ? "" : "; ") + (why ? std::string(why) : path);
+        continue;
+      }
+      using Entry = const HypertokSentencePieceApi* (*)();
+      auto entry = reinterpret_cast<Entry>(dlsym(handle, kSentencePieceModuleEntry));
+      const HypertokSentencePieceApi* api = entry ? entry() : nullptr;
+      if (api != nullptr && api->abi_version == kSentencePieceModuleAbi) {
+        m.api = api;
+        m.error.clear();
+        break;
+      }
+      m.error += (m.error.empty() ? "" : "; ") + path + ": not a hypertok sentencepiece module " +
+                 "of interface version " + std::to_string(kSentencePieceModuleAbi);
+      dlclose(handle);
+    }
+    return m;
+  }();
+  return module;
+}
 
 class SentencePiece : public ReferenceTokenizer {
  public:
   static StatusOr<std::unique_ptr<SentencePiece>> Load(const std::string& path,
                                                        std::string_view file) {
+    const SentencePieceModule& module = LoadSentencePieceModule();
+    HT_CHECK_OR_RETURN(module.api != nullptr, FailedPrecondition)
+        << path << ": not a tiktoken rank file, and sentencepiece models need hypertok's "
+        << "sentencepiece module, which did not load (" << module.error
+        << "; HYPERTOK_SENTENCEPIECE_MODULE may name " << kSentencePieceModuleFile << ")";
     auto sp = std::make_unique<SentencePiece>();
-    const auto s = sp->proc_.LoadFromSerializedProto(file);
-    HT_CHECK_OR_RETURN(s.ok(), DataLoss)
+    sp->api_ = module.api;
+    sp->model_ = module.api->load(file.data(), file.size());
+    HT_CHECK_OR_RETURN(sp->model_ != nullptr, DataLoss)
         << path << ": neither a tiktoken rank file (\"base64 rank\" lines) nor a "
         << "sentencepiece model";
     sp->name_ = "sentencepiece:" + path.substr(path.find_last_of('/') + 1);
     return sp;
   }
+  ~SentencePiece() override {
+    if (model_) api_->release(model_);
+  }
   const std::string& name() const override { return name_; }
-  size_t vocab_size() const override { return static_cast<size_t>(proc_.GetPieceSize()); }
+  size_t vocab_size() const override { return api_->vocab_size(model_); }
   std::unique_ptr<TokenCounter> NewCounter() const override;
-  const sentencepiece::SentencePieceProcessor& proc() const { return proc_; }
+  // Tokens of one line, or -1 when sentencepiece fails on it.
+  int64_t CountLine(std::string_view line) const {
+    return api_->count_line(model_, line.data(), line.size());
+  }
 
  private:
-  sentencepiece::SentencePieceProcessor proc_;
+  const HypertokSentencePieceApi* api_ = nullptr;
+  void* model_ = nullptr;
   std::string name_;
 };
 
@@ -355,14 +436,13 @@ class SentencePieceCounter : public TokenCounter {
 
  private:
   void Line() {
-    ids_.clear();
     // A failure here (e.g. an empty model) counts nothing for the line.
-    if (sp_->proc().Encode(line_, &ids_).ok()) tokens_ += ids_.size();
+    const int64_t n = sp_->CountLine(line_);
+    if (n > 0) tokens_ += static_cast<uint64_t>(n);
     line_.clear();
   }
   const SentencePiece* sp_;
   std::string line_;
-  std::vector<int> ids_;
   uint64_t tokens_ = 0;
 };
 

@@ -110,6 +110,21 @@ for key in bytes tokens scenes bytes_per_token; do
   grep -q "\"$key\":" out.txt && ok || fail "stats --json lacks $key"
 done
 grep -q "\"bytes\":$(stat -c %s "$DATA/ru_gogol_shinel.txt")," out.txt && ok || fail "stats bytes"
+# A sentencepiece reference goes through the module built beside the command
+# (src/report/sentencepiece_module.h); the codebook's own export is a model.
+# A copy of the command alone in a directory finds no module: one error line
+# that says so, exit 1; HYPERTOK_SENTENCEPIECE_MODULE points it to the module.
+expect_rc 0 "export a sentencepiece model" -- "$HT" export -m $M -o sp.model
+expect_rc 0 "stats --reference sentencepiece" -- "$HT" stats -m $M --reference sp.model --json "$DATA/ru_gogol_shinel.txt"
+grep -q '"name":"sentencepiece:sp.model","vocab_size":[0-9]*,"tokens":[1-9]' out.txt && ok \
+  || fail "stats --reference sentencepiece: $(head -c 300 out.txt)"
+mkdir -p lone && cp "$HT" lone/hypertok
+expect_rc 1 "sentencepiece reference without the module" -- \
+  lone/hypertok stats -m $M --reference sp.model "$DATA/ru_gogol_shinel.txt"
+expect_one_error_line "sentencepiece reference without the module"
+grep -q "sentencepiece module, which did not load" err.txt && ok || fail "module error: $(cat err.txt)"
+expect_rc 0 "HYPERTOK_SENTENCEPIECE_MODULE" -- env HYPERTOK_SENTENCEPIECE_MODULE="$(dirname "$HT")/hypertok-sentencepiece.so" \
+  lone/hypertok stats -m $M --reference sp.model "$DATA/ru_gogol_shinel.txt"
 
 # --- wrong codebook ----------------------------------------------------------------
 "$HT" train "$DATA/en_pg43_jekyll_and_hyde.txt" -o other.htk --vocab-size 3000

@@ -19,6 +19,15 @@ ls "$T/prefix"/lib*/libhypertok_runtime.a > /dev/null 2>&1 || ls "$T"/prefix/lib
   || fail "libhypertok_runtime.a not installed"
 "$T/prefix/bin/hypertok" --version | grep -q "codebook format" || fail "installed hypertok --version"
 sample="$SRC/data/ru_gogol_shinel.txt"
+# The installed command finds its sentencepiece module in the install tree
+# (LIBDIR/hypertok): a model it exports serves as a stats --reference.
+[ -n "$(find "$T/prefix" -path '*/hypertok/hypertok-sentencepiece.so')" ] \
+  || fail "not installed: hypertok/hypertok-sentencepiece.so"
+"$T/prefix/bin/hypertok" train "$sample" -o "$T/m.htk" --vocab-size 1000 -q || fail "installed train"
+"$T/prefix/bin/hypertok" export -m "$T/m.htk" -o "$T/m.model" -q || fail "installed export"
+out=$("$T/prefix/bin/hypertok" stats -m "$T/m.htk" --reference "$T/m.model" "$sample" --json 2>&1) \
+  || fail "installed stats --reference with a sentencepiece model: $out"
+grep -q '"name":"sentencepiece:m.model"' <<< "$out" || fail "installed stats --reference: $out"
 # find_package
 cmake -S "$SRC/docs/example" -B "$T/ex" -DCMAKE_PREFIX_PATH="$T/prefix" > "$T/cfg.log" 2>&1 \
   || fail "configure example: $(tail -5 "$T/cfg.log")"
