@@ -212,6 +212,10 @@ Status EncodeSource(const Encoder& encoder, ByteSource* source, const EncodeOpti
     }
     if (!cur->pieces.empty() && (scan >= kBatchBytes || eof)) {
       cur->document_end = eof && scan == buf.size();
+      if (cur->document_end) {  // (no next batch to fill: its buffer would be a fresh page)
+        status = submit(std::move(cur));
+        break;
+      }
       std::unique_ptr<Batch> next = fresh_batch();
       next->text.Assign(buf.view().substr(scan));
       scan = 0;
