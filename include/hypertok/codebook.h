@@ -18,6 +18,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -108,7 +109,7 @@ class Codebook {
   uint64_t id() const { return id_; }
   size_t size() const { return pieces_.size(); }
   const Piece& piece(uint32_t id) const { return pieces_[id]; }
-  const std::vector<Piece>& pieces() const { return pieces_; }
+  std::span<const Piece> pieces() const { return pieces_; }
   SceneMode scene_mode() const { return scene_; }
   const std::map<std::string, std::string>& metadata() const { return metadata_; }
   const std::vector<SelfTest>& self_tests() const { return self_tests_; }
@@ -146,11 +147,23 @@ class Codebook {
  private:
   Codebook() = default;
   // Checks the vocabulary's invariants.
-  static Status Validate(const std::vector<Piece>& pieces);
+  static Status Validate(std::span<const Piece> pieces);
   std::string SerializeVocab() const;
   Status ResolveEod();
 
-  std::vector<Piece> pieces_;
+  // Puts a piece array of 1 MiB or more on its own transparent huge pages
+  // (codebook.cc says why).
+  struct PieceAllocator {
+    using value_type = Piece;
+    template <typename U>
+    struct rebind {  // (a vector rebinds to its own element type only)
+      using other = PieceAllocator;
+    };
+    Piece* allocate(size_t n);
+    void deallocate(Piece* p, size_t n) noexcept;
+    friend bool operator==(PieceAllocator, PieceAllocator) { return true; }
+  };
+  std::vector<Piece, PieceAllocator> pieces_;
   SceneMode scene_ = SceneMode::kParagraph;
   uint32_t morph_align_penalty_ = 0;
   std::map<std::string, std::string> metadata_;

@@ -1,5 +1,6 @@
 // An allocator for large, randomly accessed tables (the encoder's unit cache,
-// symbol tries). Blocks of 2 MiB and more are 2 MiB-aligned and marked
+// symbol tries, a codebook's pieces). Blocks of kMinHugeBytes (2 MiB unless
+// told) and more are 2 MiB-aligned, rounded up to whole 2 MiB and marked
 // MADV_HUGEPAGE, so a table costs one page fault per 2 MiB instead of one per
 // 4 KiB and far fewer TLB misses — on virtual machines page faults are most
 // of the start-up time. Smaller blocks come from operator new.
@@ -19,20 +20,26 @@ namespace hypertok {
 // backs only whole, aligned ranges of this size with one.
 inline constexpr size_t kHugePageBytes = size_t{2} << 20;
 
-template <typename T>
+template <typename T, size_t kMinHugeBytes = kHugePageBytes>
 struct HugePageAllocator {
   using value_type = T;
   static constexpr size_t kHuge = kHugePageBytes;
+  static_assert(kMinHugeBytes > 0 && kMinHugeBytes <= kHuge);
+  template <typename U>
+  struct rebind {
+    using other = HugePageAllocator<U, kMinHugeBytes>;
+  };
 
   HugePageAllocator() = default;
   template <typename U>
-  HugePageAllocator(const HugePageAllocator<U>&) {}  // NOLINT: rebinding
+  HugePageAllocator(const HugePageAllocator<U, kMinHugeBytes>&) {}  // NOLINT: rebinding
 
   T* allocate(size_t n) {
     // (Also tells the compiler the rounding below cannot overflow.)
     if (n > static_cast<size_t>(PTRDIFF_MAX) / sizeof(T) - kHuge) throw std::bad_array_new_length();
     const size_t bytes = n * sizeof(T);
-    if (bytes < kHuge) return static_cast<T*>(::operator new (bytes, std::align_val_t{alignof(T)}));
+    if (bytes < kMinHugeBytes)
+      return static_cast<T*>(::operator new (bytes, std::align_val_t{alignof(T)}));
     const size_t rounded = (bytes + kHuge - 1) / kHuge * kHuge;
     void* p = std::aligned_alloc(kHuge, rounded);
     if (p == nullptr) throw std::bad_alloc();
@@ -42,14 +49,14 @@ struct HugePageAllocator {
     return static_cast<T*>(p);
   }
   void deallocate(T* p, size_t n) {
-    if (n * sizeof(T) < kHuge) {
+    if (n * sizeof(T) < kMinHugeBytes) {
       ::operator delete (p, std::align_val_t{alignof(T)});
     } else {
       std::free(p);
     }
   }
   template <typename U>
-  bool operator==(const HugePageAllocator<U>&) const {
+  bool operator==(const HugePageAllocator<U, kMinHugeBytes>&) const {
     return true;
   }
 };

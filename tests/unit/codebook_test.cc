@@ -30,7 +30,7 @@ TEST(CodebookTest, WriteReadWriteIsIdentical) {
   ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
   EXPECT_EQ(parsed->Serialize(), a);
   EXPECT_EQ(parsed->id(), cb.id());
-  EXPECT_EQ(parsed->pieces(), cb.pieces());
+  EXPECT_TRUE(std::ranges::equal(parsed->pieces(), cb.pieces()));
   EXPECT_EQ(parsed->scene_mode(), SceneMode::kLine);
   EXPECT_EQ(parsed->metadata().at("note"), "x");
   EXPECT_EQ(parsed->self_tests(), cb.self_tests());
