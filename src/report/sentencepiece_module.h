@@ -4,8 +4,8 @@
 // is a sentencepiece model.
 //
 // Why a module: the library and the C++ runtime it needs took ~3 ms of every
-// start of the command (`--version` 10.2 → 7.0 ms, an empty encode 24.4 →
-// 20.5 ms, see docs/ARCHITECTURE.md "Start-up"), and only this one option
+// start of the command (`--version` 10.2 → 6.9 ms, an empty encode 23.4 →
+// 20.3 ms, see docs/ARCHITECTURE.md "Start-up"), and only this one option
 // uses them. Without them the command links libstdc++ statically too.
 //
 // The interface is C, so no C++ object, exception or allocation crosses it:
