@@ -26,7 +26,7 @@ struct HugePageAllocator {
   static constexpr size_t kHuge = kHugePageBytes;
   static_assert(kMinHugeBytes > 0 && kMinHugeBytes <= kHuge);
   template <typename U>
-  struct rebind {
+  struct rebind {  // (allocator_traits cannot rebind past the size parameter by itself)
     using other = HugePageAllocator<U, kMinHugeBytes>;
   };
 

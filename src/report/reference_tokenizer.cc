@@ -17,8 +17,11 @@
 #include "hypertok/io.h"
 #include "report/sentencepiece_module.h"
 
+// Where the install tree keeps the sentencepiece module, relative to the
+// command's directory: derived from the install layout by CMakeLists.txt,
+// never guessed here.
 #ifndef HYPERTOK_MODULE_DIR
-#define HYPERTOK_MODULE_DIR "../lib/hypertok"
+#error "HYPERTOK_MODULE_DIR must be defined (CMakeLists.txt sets it)"
 #endif
 
 namespace hypertok {
@@ -398,6 +401,9 @@ class SentencePiece : public ReferenceTokenizer {
     sp->name_ = "sentencepiece:" + path.substr(path.find_last_of('/') + 1);
     return sp;
   }
+  SentencePiece() = default;
+  SentencePiece(const SentencePiece&) = delete;  // (owns model_)
+  SentencePiece& operator=(const SentencePiece&) = delete;
   ~SentencePiece() override {
     if (model_) api_->release(model_);
   }
