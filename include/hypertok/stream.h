@@ -86,12 +86,13 @@ class StreamWriter : public TokenSink {
   std::vector<SceneEntry> entries_;
   // The block being filled: its tokens already serialized (width_ bytes
   // each, little-endian), in buffers allocated once and reused, so a long
-  // encode does not fault in fresh memory for every block.
-  std::unique_ptr<char[]> token_bytes_;
+  // encode does not fault in fresh memory for every block. (RawBuffers: a
+  // full block's 2 or 4 MiB sit on whole huge pages, not partly on 4 KiB
+  // pages each faulted in on its own.)
+  std::unique_ptr<RawBuffer> token_bytes_;
   size_t block_tokens_ = 0;
   std::string table_;
-  std::unique_ptr<char[]> zstd_in_, zstd_out_;  // with options_.zstd only
-  size_t zstd_in_size_ = 0, zstd_out_size_ = 0;
+  std::unique_ptr<RawBuffer> zstd_in_, zstd_out_;  // with options_.zstd only
   StreamTotals totals_;
   std::unique_ptr<Hasher64> hash_;
 };

@@ -28,6 +28,7 @@
 #include "codec/pretokenizer.h"
 #include "codec/symbol_trie.h"
 #include "codec/unit_memo.h"
+#include "common/huge_page_allocator.h"
 #include "common/utf8.h"
 
 namespace hypertok {
@@ -157,8 +158,8 @@ struct Unit {
 // zero-filled. (Allocated for kWindowBytes at once, they were 20 MB of
 // address space on huge pages, whose first pages every run touched.)
 struct WindowScratch {
-  std::unique_ptr<Unit[]> units;
-  std::unique_ptr<uint32_t[]> extra, cost, choice, len;
+  HugeArray<Unit> units;
+  HugeArray<uint32_t> extra, cost, choice, len;
   size_t room = 0;
   void Fit(size_t bytes) {
     if (bytes <= room) return;
@@ -167,9 +168,9 @@ struct WindowScratch {
     // arrays.)
     room = bytes > (size_t{1} << 16) ? std::max(bytes, Encoder::kWindowBytes)
                                      : std::max({bytes, 2 * room, size_t{4096}});
-    units = std::make_unique_for_overwrite<Unit[]>(room);
-    for (auto* a : {&extra, &choice, &len}) *a = std::make_unique_for_overwrite<uint32_t[]>(room);
-    cost = std::make_unique_for_overwrite<uint32_t[]>(room + 1);
+    units = MakeHugeArray<Unit>(room);
+    for (auto* a : {&extra, &choice, &len}) *a = MakeHugeArray<uint32_t>(room);
+    cost = MakeHugeArray<uint32_t>(room + 1);
   }
 };
 WindowScratch& ThreadWindowScratch() {

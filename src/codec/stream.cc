@@ -29,8 +29,9 @@ StreamWriter::StreamWriter(ByteSink* sink, uint64_t codebook_id, size_t vocab_si
     : sink_(sink),
       options_(options),
       width_(vocab_size <= 65536 ? 2 : 4),
-      token_bytes_(std::make_unique_for_overwrite<char[]>(kBlockTokens * width_)),
+      token_bytes_(std::make_unique<RawBuffer>()),
       hash_(std::make_unique<Hasher64>()) {
+  token_bytes_->Reserve(kBlockTokens * width_);
   std::string h;
   ByteWriter w(&h);
   w.Bytes(kMagic);
@@ -68,7 +69,7 @@ Status StreamWriter::Add(std::span<const uint32_t> ids, std::string_view origina
       ++totals_.scenes;
       totals_.documents += document_end;
     }
-    char* p = token_bytes_.get() + block_tokens_ * width_;
+    char* p = token_bytes_->data() + block_tokens_ * width_;
     const uint32_t* t = ids.data() + done;
     if (width_ == 2) {
       for (size_t i = 0; i < take; ++i, p += 2) {
@@ -101,26 +102,29 @@ Status StreamWriter::FlushBlock() {
   w.Varint(entries_.size());
   for (const SceneEntry& e : entries_)
     w.Varint(uint64_t{e.tokens} << 2 | (e.scene_end ? 1 : 0) | (e.document_end ? 2 : 0));
-  const std::string_view tokens(token_bytes_.get(), block_tokens_ * width_);
+  const std::string_view tokens(token_bytes_->data(), block_tokens_ * width_);
   const size_t raw_size = table_.size() + tokens.size();
   std::string head;
   ByteWriter hw(&head);
   hw.U8(kBlockData);
   hw.U32(static_cast<uint32_t>(raw_size));
   if (options_.zstd) {
-    if (zstd_in_size_ < raw_size) {
-      // Grown at most a few times: a full block's tokens and a typical table.
-      zstd_in_size_ = std::max(raw_size, kBlockTokens * width_ + (size_t{1} << 16));
-      zstd_in_ = std::make_unique_for_overwrite<char[]>(zstd_in_size_);
-      zstd_out_size_ = ZSTD_compressBound(zstd_in_size_);
-      zstd_out_ = std::make_unique_for_overwrite<char[]>(zstd_out_size_);
+    if (zstd_in_ == nullptr) {
+      zstd_in_ = std::make_unique<RawBuffer>();
+      zstd_out_ = std::make_unique<RawBuffer>();
     }
-    std::memcpy(zstd_in_.get(), table_.data(), table_.size());
-    std::memcpy(zstd_in_.get() + table_.size(), tokens.data(), tokens.size());
-    const size_t n = ZSTD_compress(zstd_out_.get(), zstd_out_size_, zstd_in_.get(), raw_size,
-                                   options_.zstd_level);
+    // (Room for a full block's tokens and a typical table at once, so the
+    // buffers grow at most a few times.)
+    const size_t room = std::max(raw_size, kBlockTokens * width_ + (size_t{1} << 16));
+    const size_t out_room = ZSTD_compressBound(room);
+    zstd_in_->Reserve(room);
+    zstd_out_->Reserve(out_room);
+    std::memcpy(zstd_in_->data(), table_.data(), table_.size());
+    std::memcpy(zstd_in_->data() + table_.size(), tokens.data(), tokens.size());
+    const size_t n =
+        ZSTD_compress(zstd_out_->data(), out_room, zstd_in_->data(), raw_size, options_.zstd_level);
     if (ZSTD_isError(n)) return InternalError(std::string("zstd: ") + ZSTD_getErrorName(n));
-    const std::string_view stored(zstd_out_.get(), n);
+    const std::string_view stored(zstd_out_->data(), n);
     hw.U32(static_cast<uint32_t>(n));
     hw.U64(Hash64(stored));
     HT_RETURN_IF_ERROR(sink_->Write(head));

@@ -12,7 +12,9 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
+#include <memory>
 #include <new>
+#include <type_traits>
 
 namespace hypertok {
 
@@ -60,6 +62,25 @@ struct HugePageAllocator {
     return true;
   }
 };
+
+// An array of n T, left uninitialized, from HugePageAllocator: for scratch
+// arrays that are written before they are read and may be touched only in
+// part. (From jemalloc, a 4 MiB array lands wherever the arena has room, often
+// starting in a range already split into 4 KiB pages, each faulted in on
+// its own.)
+template <typename T>
+struct HugeArrayDeleter {
+  size_t n = 0;
+  void operator()(T* p) const { HugePageAllocator<T>().deallocate(p, n); }
+};
+template <typename T>
+using HugeArray = std::unique_ptr<T[], HugeArrayDeleter<T>>;
+template <typename T>
+HugeArray<T> MakeHugeArray(size_t n) {
+  static_assert(std::is_trivially_default_constructible_v<T> &&
+                std::is_trivially_destructible_v<T>);
+  return HugeArray<T>(HugePageAllocator<T>().allocate(n), HugeArrayDeleter<T>{n});
+}
 
 }  // namespace hypertok
 

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
 #include <cstring>
 #include <string>
 
@@ -37,6 +38,22 @@ TEST(RawBufferTest, PaddingPastTheEndIsAlwaysZero) {
   fresh.Reserve(64);
   fresh.Resize(64);
   ExpectZeroPadding(fresh, "reserved when empty");
+}
+
+// A large HugeArray starts on a 2 MiB boundary — what lets the kernel back
+// it with whole huge pages from its first byte — and a small one comes from
+// the ordinary heap; both hold what is written to them.
+TEST(HugeArrayTest, LargeArraysStartOnHugePageBoundaries) {
+  for (size_t n : {size_t{1} << 19, size_t{1} << 20, (size_t{5} << 20) / 4 + 3}) {
+    HugeArray<uint32_t> a = MakeHugeArray<uint32_t>(n);
+    EXPECT_EQ(reinterpret_cast<uintptr_t>(a.get()) % kHugePageBytes, 0u) << n << " ids";
+    a[0] = 1;
+    a[n - 1] = 2;
+    EXPECT_EQ(a[0] + a[n - 1], 3u);
+  }
+  HugeArray<uint32_t> small = MakeHugeArray<uint32_t>(100);
+  small[99] = 7;
+  EXPECT_EQ(small[99], 7u);
 }
 
 }  // namespace
