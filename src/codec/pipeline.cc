@@ -152,13 +152,8 @@ Status EncodeSource(const Encoder& encoder, ByteSource* source, const EncodeOpti
   // On an early return, the pool's destructor still waits for queued jobs,
   // which only touch their own batches (owned by in_flight, destroyed after).
 
+  // Hands a batch to the workers (threads > 1).
   auto submit = [&](std::unique_ptr<Batch> b) -> Status {
-    if (!pool) {
-      b->Encode(encoder, options.allow_special);
-      Status s = deliver(*b);
-      spare.push_back(std::move(b));
-      return s;
-    }
     auto task = std::make_shared<std::packaged_task<void()>>(
         [&encoder, raw = b.get(), allow = options.allow_special] { raw->Encode(encoder, allow); });
     in_flight.push_back({std::move(b), task->get_future()});
@@ -168,7 +163,8 @@ Status EncodeSource(const Encoder& encoder, ByteSource* source, const EncodeOpti
   };
 
   // The batch being filled: input is read into its buffer, and what follows
-  // its last piece moves to the next one.
+  // its last piece moves to the next one (with workers) or stays for the
+  // same one to be filled again (one thread).
   auto fresh_batch = [&] {
     std::unique_ptr<Batch> b;
     if (spare.empty()) {
@@ -212,6 +208,19 @@ Status EncodeSource(const Encoder& encoder, ByteSource* source, const EncodeOpti
     }
     if (!cur->pieces.empty() && (scan >= kBatchBytes || eof)) {
       cur->document_end = eof && scan == buf.size();
+      if (!pool) {
+        // One thread: the batch is encoded and delivered now, and what follows
+        // its last piece moves to the front of its own buffer. (Handing it to
+        // a second batch, as the workers need, made two batches' buffers
+        // alternate: two more huge pages to fault in.)
+        cur->Encode(encoder, options.allow_special);
+        status = deliver(*cur);
+        if (cur->document_end) break;
+        buf.DropPrefix(scan);
+        cur->pieces.clear();
+        scan = 0;
+        continue;
+      }
       if (cur->document_end) {  // (no next batch to fill: its buffer would be a fresh page)
         status = submit(std::move(cur));
         break;

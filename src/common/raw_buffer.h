@@ -40,6 +40,11 @@ class RawBuffer {
     Grow(n);
     std::memset(data_ + size_, 0, kPadding);
   }
+  // Removes the first n <= size() bytes; the rest move to the front.
+  void DropPrefix(size_t n) {
+    std::memmove(data_, data_ + n, size_ - n);
+    Resize(size_ - n);
+  }
   // Makes the buffer hold `bytes` (which must not point into it).
   void Assign(std::string_view bytes) {
     size_ = 0;

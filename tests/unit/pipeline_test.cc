@@ -56,8 +56,11 @@ TEST(PipelineTest, OutputDoesNotDependOnThreadsOrReadSizes) {
     std::string two = Encode(*enc, &b, 2, mode);
     DribbleSource c(text, testing::TestSeed());
     std::string dribble = Encode(*enc, &c, 3, mode);
+    DribbleSource d(text, testing::TestSeed() + 1);
+    std::string dribble_one = Encode(*enc, &d, 1, mode);
     EXPECT_EQ(one, two);
     EXPECT_EQ(one, dribble);
+    EXPECT_EQ(two, dribble_one);
   }
 }
 

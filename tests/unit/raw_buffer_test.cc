@@ -34,6 +34,10 @@ TEST(RawBufferTest, PaddingPastTheEndIsAlwaysZero) {
   b.Assign("abc");
   ExpectZeroPadding(b, "assigned");
   EXPECT_EQ(b.view(), "abc");
+  b.Assign("0123456789");
+  b.DropPrefix(7);
+  ExpectZeroPadding(b, "prefix dropped");
+  EXPECT_EQ(b.view(), "789");
   RawBuffer fresh;
   fresh.Reserve(64);
   fresh.Resize(64);
