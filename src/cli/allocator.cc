@@ -12,46 +12,74 @@
 //     grows by 2, 2.5, 3, 3.5 ... MiB, and the kernel backs only whole
 //     aligned 2 MiB ranges with a huge page, so most of those would still
 //     fault 4 KiB at a time). 2 MiB growths are 2 MiB-aligned by the kernel.
+//     The main thread's arena is set before main; the worker threads' once
+//     a command knows how many it runs (PrepareArenasForThreads).
 // Neither changes what is computed, only where memory comes from.
+#include "cli/allocator.h"
+
+#ifdef HYPERTOK_USE_JEMALLOC
 #include <jemalloc/jemalloc.h>
 
 #include <algorithm>
 #include <cstddef>
 #include <cstdio>
-#include <thread>
 
 #include "common/huge_page_allocator.h"
 
 // Read by jemalloc at its first allocation; the name is its API.
 const char* malloc_conf = "thp:always,metadata_thp:auto";
 
+namespace hypertok::cli {
 namespace {
 
-// Before main (after the libraries' own initializers): cap the growth of
-// the arenas this process's threads will use — the main thread's and one
-// per hardware thread, at most kMaxArenas: each arena created here costs
-// ~2 MB of resident memory whether or not a thread comes to use it, so on a
-// large machine the threads past the first few get arenas that grow the
-// default way (first touches slower, nothing else). An arena that does not
-// exist yet cannot be set, so the calling thread visits each (which creates
-// it) and comes back.
-__attribute__((constructor)) void GrowArenasByHugePages() {
-  unsigned narenas = 0, home = 0;
-  size_t len = sizeof(unsigned);
-  if (mallctl("arenas.narenas", &narenas, &len, nullptr, 0) != 0) return;
-  len = sizeof(unsigned);
+// Caps the growth of arena a at one huge page. An arena that does not exist
+// yet cannot be set, so the calling thread visits it (which creates it) and
+// goes back to its own.
+void GrowByHugePages(unsigned a) {
+  unsigned home = 0;
+  size_t len = sizeof home;
   if (mallctl("thread.arena", &home, &len, nullptr, 0) != 0) return;
-  constexpr unsigned kMaxArenas = 5;
-  const unsigned wanted =
-      std::min({narenas, kMaxArenas, std::max(2u, std::thread::hardware_concurrency() + 1)});
-  size_t limit = hypertok::kHugePageBytes;
-  for (unsigned a = 0; a < wanted; ++a) {
-    if (mallctl("thread.arena", nullptr, nullptr, &a, sizeof a) != 0) break;
-    char name[64];
-    std::snprintf(name, sizeof name, "arena.%u.retain_grow_limit", a);
-    mallctl(name, nullptr, nullptr, &limit, sizeof limit);
-  }
-  mallctl("thread.arena", nullptr, nullptr, &home, sizeof home);
+  if (a != home && mallctl("thread.arena", nullptr, nullptr, &a, sizeof a) != 0) return;
+  char name[64];
+  std::snprintf(name, sizeof name, "arena.%u.retain_grow_limit", a);
+  size_t limit = kHugePageBytes;
+  mallctl(name, nullptr, nullptr, &limit, sizeof limit);
+  if (a != home) mallctl("thread.arena", nullptr, nullptr, &home, sizeof home);
+}
+
+// Before main (after the libraries' own initializers): the main thread's
+// arena, which loading and parsing use.
+__attribute__((constructor)) void MainArenaGrowsByHugePages() {
+  unsigned home = 0;
+  size_t len = sizeof home;
+  if (mallctl("thread.arena", &home, &len, nullptr, 0) == 0) GrowByHugePages(home);
 }
 
 }  // namespace
+
+// The arenas of the worker threads, which jemalloc hands out in order to new
+// threads — one per thread up to kMaxArenas in all: each arena costs ~2 MB
+// of resident memory (its metadata, on huge pages) whether or not a thread
+// comes to use it, so threads past the first few get arenas that grow the
+// default way (first touches slower, nothing else), and a one-thread run
+// gets none (2 of an English book encode's 20 huge pages were two such
+// arenas' metadata).
+void PrepareArenasForThreads(int threads) {
+  constexpr unsigned kMaxArenas = 5;
+  if (threads <= 1) return;
+  unsigned narenas = 0;
+  size_t len = sizeof narenas;
+  if (mallctl("arenas.narenas", &narenas, &len, nullptr, 0) != 0) return;
+  const unsigned wanted = std::min({narenas, kMaxArenas, static_cast<unsigned>(threads) + 1});
+  for (unsigned a = 1; a < wanted; ++a) GrowByHugePages(a);
+}
+
+}  // namespace hypertok::cli
+
+#else  // without jemalloc: the system allocator as it is
+
+namespace hypertok::cli {
+void PrepareArenasForThreads(int) {}
+}  // namespace hypertok::cli
+
+#endif

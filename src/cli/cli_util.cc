@@ -2,6 +2,7 @@
 
 #include <thread>
 
+#include "cli/allocator.h"
 #include "hypertok/text_formats.h"
 #include "hypertok/trainer.h"
 
@@ -44,9 +45,12 @@ CLI::Option* AddThreadsOption(CLI::App* app, int* threads) {
 }
 
 int ResolveThreads(int threads) {
-  if (threads > 0) return threads;
-  unsigned n = std::thread::hardware_concurrency();
-  return n ? static_cast<int>(n) : 1;
+  if (threads <= 0) {
+    const unsigned n = std::thread::hardware_concurrency();
+    threads = n ? static_cast<int>(n) : 1;
+  }
+  PrepareArenasForThreads(threads);
+  return threads;
 }
 
 int ExitCodeFor(const Status& status) {

@@ -4,7 +4,6 @@
 #define HYPERTOK_CLI_CLI_UTIL_H_
 
 #include <CLI/CLI.hpp>
-
 #include <deque>
 #include <functional>
 #include <string>
@@ -62,6 +61,8 @@ CLI::Option* AddMaxMemoryOption(CLI::App* app, std::string* size);
 
 // Adds the shared -T/--threads option; 0 means all cores.
 CLI::Option* AddThreadsOption(CLI::App* app, int* threads);
+// The thread count a -T value means; readies the allocator for that many
+// threads (PrepareArenasForThreads, allocator.h).
 int ResolveThreads(int threads);
 
 // Exit code for a failed status: 2 for usage errors, 1 otherwise.
