@@ -33,19 +33,12 @@ const char* malloc_conf = "thp:always,metadata_thp:auto";
 namespace hypertok::cli {
 namespace {
 
-// Caps the growth of arena a at one huge page. An arena that does not exist
-// yet cannot be set, so the calling thread visits it (which creates it) and
-// goes back to its own.
+// Caps the growth of arena a, which must exist, at one huge page.
 void GrowByHugePages(unsigned a) {
-  unsigned home = 0;
-  size_t len = sizeof home;
-  if (mallctl("thread.arena", &home, &len, nullptr, 0) != 0) return;
-  if (a != home && mallctl("thread.arena", nullptr, nullptr, &a, sizeof a) != 0) return;
   char name[64];
   std::snprintf(name, sizeof name, "arena.%u.retain_grow_limit", a);
   size_t limit = kHugePageBytes;
   mallctl(name, nullptr, nullptr, &limit, sizeof limit);
-  if (a != home) mallctl("thread.arena", nullptr, nullptr, &home, sizeof home);
 }
 
 // Before main (after the libraries' own initializers): the main thread's
@@ -80,8 +73,11 @@ void PrepareArenasForThreads(int threads) {
   if (mallctl("arenas.narenas", &narenas, &len, nullptr, 0) != 0) return;
   const unsigned wanted = std::min({narenas, kMaxArenas, static_cast<unsigned>(threads) + 1});
   if (wanted <= prepared) return;
+  // (An arena that does not exist yet cannot be set: the thread moves into
+  // each, which makes it, then ends.)
   std::thread([from = prepared, wanted] {
-    for (unsigned a = from; a < wanted; ++a) GrowByHugePages(a);
+    for (unsigned a = from; a < wanted; ++a)
+      if (mallctl("thread.arena", nullptr, nullptr, &a, sizeof a) == 0) GrowByHugePages(a);
   }).join();
   prepared = wanted;
 }
