@@ -206,6 +206,11 @@ struct Encoder::Impl {
   // Shared by all threads; starts with every single-unit piece spelled by
   // itself (what SegmentUnit would find: one token, the longest first piece).
   std::unique_ptr<UnitMemo> memo;
+  // The unit of each byte alone (its byte token, its bond unit), for the
+  // pre-tokenizer's invalid bytes, which are always units of one byte: most
+  // of random bytes' units, which this takes without a hash or a lookup.
+  uint32_t byte_ids[256];
+  Unit byte_units[256];
 
   void Build(const Codebook& cb);
   // Fewest tokens for one unit with the trie; writes the ids (at most one
@@ -365,12 +370,17 @@ void Encoder::Impl::Build(const Codebook& cb) {
     memo->Insert(p, h, &id, 1, BondUnit(p, h));
   }
   // And every one-byte unit, spelled by its byte token (single-byte pieces
-  // are the byte tokens), so every unit of the text is looked up alike.
+  // are the byte tokens), so every unit the pre-tokenizer hands over as
+  // text is looked up alike (a test of the unit's length was mispredicted
+  // in text, see ARCHITECTURE); invalid bytes, which it hands over as
+  // bytes, are taken from byte_units.
   for (uint32_t b = 0; b < 256; ++b) {
     const char c = static_cast<char>(b);
     const std::string_view u(&c, 1);
     const uint64_t h = UnitHash(u);
     memo->Insert(u, h, &b, 1, BondUnit(u, h));
+    byte_ids[b] = b;
+    byte_units[b] = {&byte_ids[b], 1, BondUnit(u, h)};
   }
 }
 
@@ -494,20 +504,22 @@ size_t Encoder::Impl::EncodeWindow(std::string_view text, uint32_t* out) const {
     for (uint32_t q = 1; q < u.n_ids; ++q) *w++ = *p++;
     return w;
   };
-  size_t m = 0;
-  auto add = [&](const Unit& u) { units[m++] = u; };
+  // Units are numbered as the pre-tokenizer cuts them and stored at their
+  // number, which the lookups below may reach out of order.
+  size_t cut = 0;
 
   // (The cold path, a unit not in the memo, is kept out of line and the
   // lookup in line: left to itself GCC did the opposite once there were two
   // instantiations of this function, for ~2 % more instructions.)
   // (h: the unit's hash, or 0 for a unit too long to memoize, whose hash
   // was not computed.)
-  auto segment = [&](std::string_view u, uint64_t h, bool memoize) __attribute__((noinline)) {
+  auto segment = [&](std::string_view u, uint64_t h, bool memoize, uint32_t k)
+      __attribute__((noinline)) {
     uint32_t* const at = extra + extra_used;
     const uint32_t n = static_cast<uint32_t>(SegmentUnit(u, at));
     extra_used += n;
     const uint32_t bond_unit = BondUnit(u, memoize ? h : UnitHash(u));
-    add({at, n, bond_unit});
+    units[k] = {at, n, bond_unit};
     if (memoize) memo->Insert(u, h, at, n, bond_unit);
   };
   // Units starting kWideBytes or more before the text's end (all but the
@@ -519,14 +531,14 @@ size_t Encoder::Impl::EncodeWindow(std::string_view text, uint32_t* out) const {
   auto is_wide = [&](std::string_view u) {
     return kPadded || static_cast<size_t>(u.data() - text.data()) < wide_until;
   };
-  auto resolve = [&](std::string_view u, uint64_t h) __attribute__((always_inline)) {
-    if (u.size() > UnitMemo::kMaxKey) return segment(u, 0, false);
+  auto resolve = [&](std::string_view u, uint64_t h, uint32_t k) __attribute__((always_inline)) {
+    if (u.size() > UnitMemo::kMaxKey) return segment(u, 0, false, k);
     UnitMemo::Entry e;
     if (is_wide(u) ? memo->Find<true>(u, h, &e) : memo->Find<false>(u, h, &e)) {
-      add({e.ids, e.n_ids, e.bond_unit});
+      units[k] = {e.ids, e.n_ids, e.bond_unit};
       return;
     }
-    segment(u, h, true);
+    segment(u, h, true, k);
   };
 
   // Units are looked up kAhead behind the pre-tokenizer: each one's slot is
@@ -536,37 +548,47 @@ size_t Encoder::Impl::EncodeWindow(std::string_view text, uint32_t* out) const {
   constexpr size_t kRing = 16, kAhead = kRing - 1, kHalf = kRing / 2;
   struct Pending {
     const char* p;
-    uint32_t len;
+    uint32_t len, k;
     uint64_t h;
   };
   Pending ring[kRing];
-  size_t cut = 0;  // units cut so far; the last min(cut, kAhead) are pending
+  size_t queued = 0;  // units put in the ring; the last min(queued, kAhead) are pending
   auto each_unit = [&](std::string_view u) {
     // (Units longer than the memo's keys are never looked up: h 0.)
     const uint64_t h = u.size() > UnitMemo::kMaxKey ? 0
                        : is_wide(u)                 ? UnitHash<true>(u)
                                                     : UnitHash<false>(u);
     memo->PrefetchSlot(h);
-    ring[cut % kRing] = {u.data(), static_cast<uint32_t>(u.size()), h};
-    ++cut;
-    if (cut > kHalf) {
-      const Pending& mid = ring[(cut - 1 - kHalf) % kRing];
+    ring[queued % kRing] = {u.data(), static_cast<uint32_t>(u.size()), static_cast<uint32_t>(cut++),
+                            h};
+    ++queued;
+    if (queued > kHalf) {
+      const Pending& mid = ring[(queued - 1 - kHalf) % kRing];
       if (mid.h) memo->PrefetchRecord(mid.h);
     }
-    if (cut > kAhead) {
-      const Pending& old = ring[(cut - 1 - kAhead) % kRing];
-      resolve(std::string_view(old.p, old.len), old.h);
+    if (queued > kAhead) {
+      const Pending& old = ring[(queued - 1 - kAhead) % kRing];
+      resolve(std::string_view(old.p, old.len), old.h, old.k);
     }
   };
+  struct Emitter {
+    decltype(each_unit)& unit;
+    const Unit* byte_units;
+    Unit* units;
+    size_t& cut;
+    void operator()(std::string_view u) { unit(u); }
+    void InvalidByte(char c) { units[cut++] = byte_units[static_cast<uint8_t>(c)]; }
+  } emit{each_unit, byte_units, units, cut};
   if constexpr (kPadded) {
-    ForEachUnitPadded(text, each_unit);
+    ForEachUnitPadded(text, emit);
   } else {
-    ForEachUnit(text, each_unit);
+    ForEachUnit(text, emit);
   }
-  for (size_t k = cut > kAhead ? cut - kAhead : 0; k < cut; ++k) {
-    const Pending& pend = ring[k % kRing];
-    resolve(std::string_view(pend.p, pend.len), pend.h);
+  for (size_t q = queued > kAhead ? queued - kAhead : 0; q < queued; ++q) {
+    const Pending& pend = ring[q % kRing];
+    resolve(std::string_view(pend.p, pend.len), pend.h, pend.k);
   }
+  const size_t m = cut;
 
   // Every unit's own spelling together is at most one id per byte, so the
   // ids fit in out however the bond DP below shortens them.

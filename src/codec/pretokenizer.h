@@ -115,7 +115,12 @@ size_t ScanUnit(std::string_view text, size_t i, Emit& emit) {
     len = next_len;
   }
   if (cls == CharClass::kInvalid) {
-    emit(Slice(text, start, i + 1 - start));
+    // (start == i: a ' ' goes with no invalid byte.)
+    if constexpr (requires { emit.InvalidByte(text[i]); }) {
+      emit.InvalidByte(text[i]);
+    } else {
+      emit(Slice(text, start, i + 1 - start));
+    }
     return i + 1;
   }
   // A run of the same class.
@@ -224,7 +229,9 @@ void ForEachUnitImpl(std::string_view text, Emit& emit) {
 
 }  // namespace internal
 
-// Calls emit(unit) for each unit of text, in order.
+// Calls emit(unit) for each unit of text, in order. An emitter that has a
+// member InvalidByte(char) gets each byte that is not valid UTF-8 (always a
+// unit of its own) there instead, without its position.
 template <typename Emit>
 void ForEachUnit(std::string_view text, Emit&& emit) {
   internal::ForEachUnitImpl<false>(text, emit);

@@ -169,6 +169,82 @@ std::string RandomUtf8Text(std::mt19937_64& rng, size_t n_chars) {
   return s;
 }
 
+// A window of tens of thousands of units, most of them in some multi-unit
+// piece: the encoder must find the fewest tokens over the whole window, lose
+// no unit and keep the spellings it segmented itself (each word's first
+// occurrence, which the memo does not have yet). The minimum is the brute
+// force's recursion, memoized by position.
+TEST(EncoderTest, LongWindowsOfShortUnitsGetTheFewestTokens) {
+  const uint64_t seed = testing::TestSeed();
+  std::mt19937_64 rng(seed);
+  const std::vector<std::string> words = DistinctWords(
+      3000,
+      [&] {
+        std::string w;
+        for (size_t n = 1 + rng() % 6; n > 0; --n) w += static_cast<char>('a' + rng() % 26);
+        return w;
+      },
+      [](const std::string&) { return true; });
+  for (int round = 0; round < 4; ++round) {
+    // Pieces: pairs and triples of words, with and without a leading ' ',
+    // some with a ',' (then a ',' unit is in bonds), and a few words alone.
+    std::set<std::string> set;
+    auto word = [&] { return words[rng() % words.size()]; };
+    while (set.size() < 3000) {
+      std::string p = (rng() % 2 ? " " : "") + word() + " " + word();
+      if (rng() % 3 == 0) p += (round % 2 ? "," : " ") + word();
+      set.insert(std::move(p));
+    }
+    for (int i = 0; i < 200; ++i) set.insert(" " + word());
+    const std::vector<std::string> pieces(set.begin(), set.end());
+    Codebook cb = MakeCodebook(pieces);
+    auto enc = Encoder::Create(cb);
+    ASSERT_TRUE(enc.ok());
+    // Pieces and words, so that bonds are taken and overlap; a piece that
+    // starts with a word follows a ',' or a line break, else its first unit
+    // would take the ' ' before it. Late rounds have fewer of those, so
+    // long chains of units in bonds.
+    std::string text;
+    while (text.size() < 100000) {
+      const std::string& p = pieces[rng() % pieces.size()];
+      if (rng() % 3 == 0) {
+        text += " " + word();
+      } else if (p[0] == ' ' && (round < 2 || rng() % 8 != 0)) {
+        text += p;
+      } else {
+        text += (rng() % 2 ? "," : "\n") + p;
+      }
+    }
+    std::vector<bool> boundary(text.size() + 1, false);
+    size_t at = 0, units = 0;
+    boundary[0] = true;
+    Pretokenize(text, [&](std::string_view u) {
+      boundary[at += u.size()] = true;
+      ++units;
+    });
+    ASSERT_GT(units, 15000u);
+    std::set<std::string_view> spelled(pieces.begin(), pieces.end());
+    size_t longest = 0;
+    for (const auto& p : pieces) longest = std::max(longest, p.size());
+    std::vector<size_t> least(text.size() + 1, 0);  // fewest tokens for text[i..]
+    for (size_t i = text.size(); i-- > 0;) {
+      least[i] = 1 + least[i + 1];
+      for (size_t end = i + 2; end <= std::min(text.size(), i + longest); ++end) {
+        if (!spelled.contains(std::string_view(text).substr(i, end - i))) continue;
+        bool inside_one = true;
+        for (size_t q = i + 1; q < end; ++q) inside_one &= !boundary[q];
+        if (inside_one || (boundary[i] && boundary[end]))
+          least[i] = std::min(least[i], 1 + least[end]);
+      }
+    }
+    std::vector<uint32_t> ids = enc->Encode(text);
+    std::string back;
+    ASSERT_TRUE(Decoder(cb).Decode(ids, &back).ok());
+    ASSERT_EQ(back, text) << "seed " << seed << " round " << round;
+    ASSERT_EQ(ids.size(), least[0]) << "seed " << seed << " round " << round;
+  }
+}
+
 TEST(EncoderTest, CharacterStepsGiveTheByteLevelResult) {
   // With every piece whole UTF-8 characters the encoder visits character
   // starts only; one piece that is not (and never matches) makes it visit
@@ -205,6 +281,33 @@ TEST(EncoderTest, CharacterStepsGiveTheByteLevelResult) {
     std::string back;
     ASSERT_TRUE(dec.Decode(a->Encode(long_word), &back).ok());
     ASSERT_EQ(back, long_word);
+  }
+}
+
+// Invalid bytes are units of one byte, which the encoder takes from a table
+// of its own; pieces made of them and of other units must still be found.
+TEST(EncoderTest, PiecesOfInvalidBytesAndOtherUnitsMatchBruteForce) {
+  const uint64_t seed = testing::TestSeed();
+  std::mt19937_64 rng(seed);
+  auto random_text = [&](size_t n) {
+    static const char* const kChars[] = {"a", "b", " ", ",", "\xFF", "\xFE", "\x80"};
+    std::string s;
+    for (size_t i = 0; i < n; ++i) s += kChars[rng() % 7];
+    return s;
+  };
+  for (int round = 0; round < 300; ++round) {
+    const std::vector<std::string> words = DistinctWords(
+        1 + rng() % 12, [&] { return random_text(2 + rng() % 4); },
+        [](const std::string&) { return true; });
+    Codebook cb = MakeCodebook(words);
+    auto enc = Encoder::Create(cb);
+    ASSERT_TRUE(enc.ok());
+    const std::string text = random_text(rng() % 14);
+    const std::vector<uint32_t> ids = enc->Encode(text);
+    std::string back;
+    ASSERT_TRUE(Decoder(cb).Decode(ids, &back).ok());
+    ASSERT_EQ(back, text) << "seed " << seed << " round " << round;
+    ASSERT_EQ(ids.size(), BruteForceMin(cb, text)) << "seed " << seed << " round " << round;
   }
 }
 
