@@ -207,8 +207,8 @@ struct Encoder::Impl {
   // itself (what SegmentUnit would find: one token, the longest first piece).
   std::unique_ptr<UnitMemo> memo;
   // The unit of each byte alone (its byte token, its bond unit), for the
-  // pre-tokenizer's invalid bytes, which are always units of one byte: most
-  // of random bytes' units, which this takes without a hash or a lookup.
+  // one-byte units the pre-tokenizer hands over as bytes (OneByte): most of
+  // random bytes' units, which this takes without a hash or a lookup.
   uint32_t byte_ids[256];
   Unit byte_units[256];
 
@@ -372,8 +372,8 @@ void Encoder::Impl::Build(const Codebook& cb) {
   // And every one-byte unit, spelled by its byte token (single-byte pieces
   // are the byte tokens), so every unit the pre-tokenizer hands over as
   // text is looked up alike (a test of the unit's length was mispredicted
-  // in text, see ARCHITECTURE); invalid bytes, which it hands over as
-  // bytes, are taken from byte_units.
+  // in text, see ARCHITECTURE); those it hands over as bytes are taken
+  // from byte_units.
   for (uint32_t b = 0; b < 256; ++b) {
     const char c = static_cast<char>(b);
     const std::string_view u(&c, 1);
@@ -577,7 +577,7 @@ size_t Encoder::Impl::EncodeWindow(std::string_view text, uint32_t* out) const {
     Unit* units;
     size_t& cut;
     void operator()(std::string_view u) { unit(u); }
-    void InvalidByte(char c) { units[cut++] = byte_units[static_cast<uint8_t>(c)]; }
+    void OneByte(char c) { units[cut++] = byte_units[static_cast<uint8_t>(c)]; }
   } emit{each_unit, byte_units, units, cut};
   if constexpr (kPadded) {
     ForEachUnitPadded(text, emit);

@@ -116,8 +116,8 @@ size_t ScanUnit(std::string_view text, size_t i, Emit& emit) {
   }
   if (cls == CharClass::kInvalid) {
     // (start == i: a ' ' goes with no invalid byte.)
-    if constexpr (requires { emit.InvalidByte(text[i]); }) {
-      emit.InvalidByte(text[i]);
+    if constexpr (requires { emit.OneByte(text[i]); }) {
+      emit.OneByte(text[i]);
     } else {
       emit(Slice(text, start, i + 1 - start));
     }
@@ -134,6 +134,12 @@ size_t ScanUnit(std::string_view text, size_t i, Emit& emit) {
     size_t l2;
     if (ClassAt(text, j, &l2) != cls) break;
     j += l2;
+  }
+  if constexpr (requires { emit.OneByte(text[i]); }) {
+    if (j - start == 1) {
+      emit.OneByte(text[start]);
+      return j;
+    }
   }
   emit(Slice(text, start, j - start));
   return j;
@@ -230,8 +236,13 @@ void ForEachUnitImpl(std::string_view text, Emit& emit) {
 }  // namespace internal
 
 // Calls emit(unit) for each unit of text, in order. An emitter that has a
-// member InvalidByte(char) gets each byte that is not valid UTF-8 (always a
-// unit of its own) there instead, without its position.
+// member OneByte(char) gets some units of one byte there instead, as the
+// byte without its position: every byte that is not valid UTF-8 (always a
+// unit of its own), and the one-byte letter, digit and symbol runs that the
+// character-by-character scanner cuts (where the text is not plain: random
+// bytes, say). Where testing a unit's length costs little, that is: in text
+// most units come from the block scanner, where the test would be
+// mispredicted.
 template <typename Emit>
 void ForEachUnit(std::string_view text, Emit&& emit) {
   internal::ForEachUnitImpl<false>(text, emit);
