@@ -47,6 +47,40 @@ std::string Hex(std::string_view s) {
   return out;
 }
 
+// An emitter with a OneByte member gets some one-byte units as bytes; in
+// order with the rest they are the same units, and every invalid byte is
+// one of them.
+TEST(PretokenizerTest, OneByteUnitsComeInOrderWithTheRest) {
+  struct Emitter {
+    std::vector<std::string>* out;
+    size_t* bytes;
+    void operator()(std::string_view u) { out->emplace_back(u); }
+    void OneByte(char c) {
+      out->emplace_back(1, c);
+      ++*bytes;
+    }
+  };
+  std::mt19937_64 rng(testing::TestSeed());
+  std::vector<std::string> inputs = testing::AdversarialInputs();
+  for (int i = 0; i < 50; ++i) inputs.push_back(testing::RandomBytes(rng, rng() % 3000));
+  inputs.push_back(testing::ReadSample("de_goethe_die_leiden_des_jungen_werther_1.txt"));
+  for (const std::string& in : inputs) {
+    std::vector<std::string> got, got_padded;
+    size_t bytes = 0, bytes_padded = 0;
+    ForEachUnit(in, Emitter{&got, &bytes});
+    auto buf = std::make_unique<char[]>(in.size() + kUnitPadding);
+    std::memcpy(buf.get(), in.data(), in.size());
+    ForEachUnitPadded(std::string_view(buf.get(), in.size()), Emitter{&got_padded, &bytes_padded});
+    const std::vector<std::string> want = Units(in);
+    ASSERT_EQ(got, want) << Hex(in.substr(0, 64));
+    ASSERT_EQ(got_padded, want) << Hex(in.substr(0, 64));
+    size_t invalid = 0;
+    for (const auto& u : want) invalid += ClassifyUnit(u) == UnitClass::kInvalid;
+    EXPECT_GE(bytes, invalid);
+    EXPECT_GE(bytes_padded, invalid);
+  }
+}
+
 // The rules of pretokenizer.h one character at a time with ClassAt, as the
 // pre-tokenizer read before its eight-byte fast paths: the reference they
 // must agree with.
