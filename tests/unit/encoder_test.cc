@@ -68,6 +68,18 @@ std::vector<std::string> DistinctWords(size_t n, Make make, Accept accept) {
   return words;
 }
 
+// n distinct words of shortest..shortest + 5 letters a-z.
+std::vector<std::string> LowercaseWords(std::mt19937_64& rng, size_t n, size_t shortest) {
+  return DistinctWords(
+      n,
+      [&] {
+        std::string w;
+        for (size_t k = shortest + rng() % 6; k > 0; --k) w += static_cast<char>('a' + rng() % 26);
+        return w;
+      },
+      [](const std::string&) { return true; });
+}
+
 TEST(EncoderTest, GreedyWouldLoseMinimumWins) {
   // Greedy longest-match takes "abc" then "d","e" (3 tokens); the minimum is
   // "ab" + "cde" (2).
@@ -109,14 +121,7 @@ TEST(EncoderTest, EveryOneOfThousandsOfMultiUnitPiecesIsFound) {
   // the multi-unit piece, and no other piece spells the same bytes.
   const uint64_t seed = testing::TestSeed();
   std::mt19937_64 rng(seed);
-  const std::vector<std::string> words = DistinctWords(
-      3000,
-      [&] {
-        std::string w;
-        for (size_t n = 2 + rng() % 6; n > 0; --n) w += static_cast<char>('a' + rng() % 26);
-        return w;
-      },
-      [](const std::string&) { return true; });
+  const std::vector<std::string> words = LowercaseWords(rng, 3000, 2);
   // n phrases: word k from the first pools[k] words. Few choices for the
   // first words make phrases share prefixes (the trie branches); many
   // phrases on few prefixes leave far fewer edges than units.
@@ -177,14 +182,7 @@ std::string RandomUtf8Text(std::mt19937_64& rng, size_t n_chars) {
 TEST(EncoderTest, LongWindowsOfShortUnitsGetTheFewestTokens) {
   const uint64_t seed = testing::TestSeed();
   std::mt19937_64 rng(seed);
-  const std::vector<std::string> words = DistinctWords(
-      3000,
-      [&] {
-        std::string w;
-        for (size_t n = 1 + rng() % 6; n > 0; --n) w += static_cast<char>('a' + rng() % 26);
-        return w;
-      },
-      [](const std::string&) { return true; });
+  const std::vector<std::string> words = LowercaseWords(rng, 3000, 1);
   for (int round = 0; round < 4; ++round) {
     // Pieces: pairs and triples of words, with and without a leading ' ',
     // some with a ',' (then a ',' unit is in bonds), and a few words alone.
