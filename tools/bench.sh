@@ -39,13 +39,15 @@ once() {
   read -r m <"$work/time.txt"
   awk -v a="$t0" -v b="$t1" -v m="$m" 'BEGIN{printf "%.4f %d\n", b - a, m}'
 }
+# The lesser of two times (the first may be empty: none yet).
+least() { awk -v a="$1" -v b="$2" 'BEGIN{print (a == "" || b < a) ? b : a}'; }
 # The best WALL_SECONDS and the highest PEAK_KB of $reps runs of a command.
 measure() {
   local best="" peak=0 t m
   for _ in $(seq "$reps"); do
     read -r t m < <(once "$@")
     [ "$t" = nan ] && { echo "nan 0"; return; }
-    if [ -z "$best" ] || awk -v a="$t" -v b="$best" 'BEGIN{exit !(a<b)}'; then best=$t; fi
+    best=$(least "$best" "$t")
     [ "$m" -gt "$peak" ] && peak=$m
   done
   echo "$best $peak"
@@ -55,22 +57,17 @@ measure() {
 # than five runs in a row — falls on both and their ratio holds: prints
 # T1_SECONDS T1_PEAK_KB T2_SECONDS T2_PEAK_KB, the best of each.
 measure_threads() {  # measure_threads INPUT
-  local b1="" p1=0 b2="" p2=0 t m r first
+  local -A best=([1]="" [2]="") peak=([1]=0 [2]=0)
+  local r th t m
   for r in $(seq "$reps"); do
-    for first in 1 2; do
-      local th=$(( (r + first) % 2 + 1 ))
-      read -r t m < <(once "$ht" encode -m "$model" "$1" -o /dev/null -f -T$th)
+    for th in $((r % 2 + 1)) $((2 - r % 2)); do
+      read -r t m < <(once "$ht" encode -m "$model" "$1" -o /dev/null -f -T"$th")
       [ "$t" = nan ] && { echo "nan 0 nan 0"; return; }
-      if [ "$th" = 1 ]; then
-        if [ -z "$b1" ] || awk -v a="$t" -v b="$b1" 'BEGIN{exit !(a<b)}'; then b1=$t; fi
-        [ "$m" -gt "$p1" ] && p1=$m
-      else
-        if [ -z "$b2" ] || awk -v a="$t" -v b="$b2" 'BEGIN{exit !(a<b)}'; then b2=$t; fi
-        [ "$m" -gt "$p2" ] && p2=$m
-      fi
+      best[$th]=$(least "${best[$th]}" "$t")
+      [ "$m" -gt "${peak[$th]}" ] && peak[$th]=$m
     done
   done
-  echo "$b1 $p1 $b2 $p2"
+  echo "${best[1]} ${peak[1]} ${best[2]} ${peak[2]}"
 }
 # MB/s of each row the targets below read, by key ("ru:T1", "en (x10):dec", ...).
 declare -A rate

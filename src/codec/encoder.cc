@@ -378,9 +378,10 @@ void Encoder::Impl::Build(const Codebook& cb) {
     const char c = static_cast<char>(b);
     const std::string_view u(&c, 1);
     const uint64_t h = UnitHash(u);
-    memo->Insert(u, h, &b, 1, BondUnit(u, h));
+    const uint32_t bond_unit = BondUnit(u, h);
+    memo->Insert(u, h, &b, 1, bond_unit);
     byte_ids[b] = b;
-    byte_units[b] = {&byte_ids[b], 1, BondUnit(u, h)};
+    byte_units[b] = {&byte_ids[b], 1, bond_unit};
   }
 }
 
