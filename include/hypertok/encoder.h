@@ -24,6 +24,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -58,6 +59,17 @@ class Encoder {
   // them in the first place).
   static StatusOr<Encoder> CreateUnchecked(const Codebook& codebook,
                                            std::shared_ptr<const MorphCutter> cutter = nullptr);
+
+  // The encoder's tables, as optional codebook section kIndexSection
+  // (docs/FORMAT.md): Create reads them from a codebook that has it instead
+  // of building them from the pieces — most of an encoder's start-up — after
+  // checking that every key in them spells its piece (kDataLoss otherwise).
+  // An index made for another vocabulary, or by a build whose tables differ,
+  // is ignored. The trainer adds it to every codebook it writes.
+  static constexpr std::string_view kIndexSection = "ENCX";
+  std::string SerializeIndex() const;
+  // Whether Create read the tables from the codebook's index.
+  bool from_index() const;
 
   Encoder(Encoder&&) noexcept;
   Encoder& operator=(Encoder&&) noexcept;

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "common/utf8.h"
+
 namespace hypertok {
 
 namespace {
@@ -50,6 +52,40 @@ CharAlphabet CharAlphabet::Build(const std::vector<std::string_view>& keys) {
   }
   a.size_ = sym;
   return a;
+}
+
+std::string CharAlphabet::Chars() const {
+  std::vector<std::string> by_symbol(size_ + 1);
+  for (uint32_t b = 0; b < 0x80; ++b)
+    if (one_[b]) by_symbol[one_[b]] = std::string(1, static_cast<char>(b));
+  for (uint32_t cp = 0; cp < two_.size(); ++cp)
+    if (two_[cp])
+      by_symbol[two_[cp]] = {static_cast<char>(0xC0 | cp >> 6),
+                             static_cast<char>(0x80 | (cp & 0x3F))};
+  for (const Wide& w : wide_) {
+    if (w.packed == 0) continue;
+    std::string c;
+    for (int shift = 24; shift >= 0; shift -= 8)
+      if (shift > 0 || (w.packed >> 24) >= 0xF0) c.push_back(static_cast<char>(w.packed >> shift));
+    by_symbol[w.symbol] = c;
+  }
+  std::string out;
+  for (const std::string& c : by_symbol) out += c;
+  return out;
+}
+
+bool CharAlphabet::FromChars(std::string_view chars, CharAlphabet* out) {
+  if (!IsValidUtf8(chars)) return false;
+  const auto* s = reinterpret_cast<const uint8_t*>(chars.data());
+  std::string_view prev;
+  for (size_t i = 0, len; i < chars.size(); i += len) {
+    len = Utf8Length(s[i]);
+    const std::string_view c = chars.substr(i, len);
+    if (!prev.empty() && !(prev < c)) return false;
+    prev = c;
+  }
+  *out = Build({chars});
+  return true;
 }
 
 void CharAlphabet::AppendSymbols(std::string_view key, std::vector<uint32_t>* out) const {

@@ -10,6 +10,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -22,6 +23,12 @@ class CharAlphabet {
  public:
   // keys: valid UTF-8 (no character ClassAt reads as kInvalid).
   static CharAlphabet Build(const std::vector<std::string_view>& keys);
+  // The characters, in symbol order, end to end (the encoder's index stores
+  // them, docs/FORMAT.md ENCX), and the alphabet they make: FromChars(Chars())
+  // equals this one. FromChars requires valid UTF-8 characters in strictly
+  // increasing byte order, else returns false.
+  std::string Chars() const;
+  static bool FromChars(std::string_view chars, CharAlphabet* out);
 
   // Symbols are 1..size().
   uint32_t size() const { return size_; }

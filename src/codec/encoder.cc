@@ -28,6 +28,7 @@
 #include "codec/pretokenizer.h"
 #include "codec/symbol_trie.h"
 #include "codec/unit_memo.h"
+#include "common/bytes.h"
 #include "common/huge_page_allocator.h"
 #include "common/utf8.h"
 
@@ -36,6 +37,12 @@ namespace hypertok {
 namespace {
 
 constexpr uint32_t kNone = 0xFFFFFFFFu;
+
+// The revision of the tables an index (codebook section ENCX) holds. Bump it
+// whenever what Build makes of a codebook could change — the pre-tokenizer's
+// units, the alphabet's numbering, which pieces go in which trie — so that
+// an older index is built afresh instead of read (ReadIndex).
+constexpr uint32_t kIndexRevision = 1;
 
 // Interned units: a unit's bytes → a dense id (0, 1, ... in order of first
 // Add), by open addressing on UnitHash, at most half full; the keys sit end
@@ -67,15 +74,15 @@ class UnitIds {
   }
   size_t size() const { return hashes_.size(); }
   uint64_t hash(uint32_t id) const { return hashes_[id]; }
+  std::string_view Key(uint32_t id) const {
+    const uint32_t begin = id == 0 ? 0 : ends_[id - 1];
+    return std::string_view(bytes_).substr(begin, ends_[id] - begin);
+  }
 
  private:
   // (The slot comes from the hash's high bits: the low ones pick the bond
   // filter's bit and the memo's slot.)
   size_t Slot(uint64_t h) const { return (h >> 32) & mask_; }
-  std::string_view Key(uint32_t id) const {
-    const uint32_t begin = id == 0 ? 0 : ends_[id - 1];
-    return std::string_view(bytes_).substr(begin, ends_[id] - begin);
-  }
   void Grow() {
     slots_.assign(std::max<size_t>(1024, 2 * slots_.size()), kNone);
     mask_ = slots_.size() - 1;
@@ -212,7 +219,18 @@ struct Encoder::Impl {
   uint32_t byte_ids[256];
   Unit byte_units[256];
 
+  // Builds the tables from the codebook's pieces; or reads them from its
+  // index (section ENCX), returning false, untouched, when the index is for
+  // another vocabulary or another revision of these tables; then Finish
+  // sets up what both share.
   void Build(const Codebook& cb);
+  StatusOr<bool> ReadIndex(const Codebook& cb, std::string_view payload);
+  void Finish(const Codebook& cb);
+  std::string SerializeIndex() const;
+  // Normal pieces that are one unit each, in id order, at most
+  // UnitMemo::kMaxKey bytes: the memo starts with them (Finish).
+  std::vector<uint32_t> single_ids;
+  bool from_index = false;
   // Fewest tokens for one unit with the trie; writes the ids (at most one
   // per byte) to ids and returns how many.
   size_t SegmentUnit(std::string_view unit, uint32_t* ids) const;
@@ -246,8 +264,6 @@ struct Encoder::Impl {
 };
 
 void Encoder::Impl::Build(const Codebook& cb) {
-  codebook_id = cb.id();
-  vocab_size = cb.size();
   // How many units each normal piece is (1: it can be used inside a unit),
   // and the multi-unit pieces (in id order) with their units, kept for the
   // bond trie below: piece multi_unit[k]'s units are
@@ -295,12 +311,6 @@ void Encoder::Impl::Build(const Codebook& cb) {
   } else {
     trie = SymbolTrie::Build(keys, values);
   }
-  for (uint32_t id : cb.special_ids()) {
-    specials.emplace_back(cb.piece(id).bytes, id);
-    special_first[static_cast<uint8_t>(cb.piece(id).bytes[0])] = true;
-  }
-  std::stable_sort(specials.begin(), specials.end(),
-                   [](const auto& a, const auto& b) { return a.first.size() > b.first.size(); });
 
   // Multi-unit pieces as strings of unit ids (ids in order of first use,
   // pieces in id order, so ids do not depend on hashing), sorted for the
@@ -344,6 +354,20 @@ void Encoder::Impl::Build(const Codebook& cb) {
     pieces.push_back(multi_unit[k]);
   }
   if (has_bonds) bond_trie = SymbolTrie::Build(symbols, offsets, pieces, n_units);
+  for (uint32_t id = 256; id < cb.size(); ++id)
+    if (units_in[id] == 1 && cb.piece(id).bytes.size() <= UnitMemo::kMaxKey)
+      single_ids.push_back(id);
+}
+
+void Encoder::Impl::Finish(const Codebook& cb) {
+  codebook_id = cb.id();
+  vocab_size = cb.size();
+  for (uint32_t id : cb.special_ids()) {
+    specials.emplace_back(cb.piece(id).bytes, id);
+    special_first[static_cast<uint8_t>(cb.piece(id).bytes[0])] = true;
+  }
+  std::stable_sort(specials.begin(), specials.end(),
+                   [](const auto& a, const auto& b) { return a.first.size() > b.first.size(); });
   for (uint32_t u = 0; u < bond_units.size(); ++u) {
     const uint64_t h = bond_units.hash(u) & (kBondFilterBits - 1);
     bond_filter[h >> 6] |= uint64_t{1} << (h & 63);
@@ -358,10 +382,8 @@ void Encoder::Impl::Build(const Codebook& cb) {
   // random places in a fresh 4 MiB table otherwise wait on memory one at a
   // time. The inserts keep their order, so the table is the same.)
   std::vector<std::pair<uint32_t, uint64_t>> singles;  // (id, hash)
-  for (uint32_t id = 256; id < cb.size(); ++id) {
-    const std::string_view p = cb.piece(id).bytes;
-    if (units_in[id] == 1 && p.size() <= UnitMemo::kMaxKey) singles.emplace_back(id, UnitHash(p));
-  }
+  singles.reserve(single_ids.size());
+  for (uint32_t id : single_ids) singles.emplace_back(id, UnitHash(cb.piece(id).bytes));
   constexpr size_t kFillAhead = 8;
   for (size_t i = 0; i < singles.size(); ++i) {
     if (i + kFillAhead < singles.size()) memo->PrefetchSlot(singles[i + kFillAhead].second);
@@ -383,6 +405,114 @@ void Encoder::Impl::Build(const Codebook& cb) {
     byte_ids[b] = b;
     byte_units[b] = {&byte_ids[b], 1, bond_unit};
   }
+}
+
+StatusOr<bool> Encoder::Impl::ReadIndex(const Codebook& cb, std::string_view payload) {
+  ByteReader r(payload);
+  uint32_t revision = 0;
+  uint64_t id = 0;
+  if (!r.U32(&revision) || !r.U64(&id) || revision != kIndexRevision || id != cb.id()) return false;
+  // The index claims to be this vocabulary's: from here on, anything that is
+  // not what Build makes of it — or at least as safe — is damage.
+  uint8_t flags = 0;
+  HT_CHECK_OR_RETURN(r.U8(&flags) && flags <= 1, DataLoss) << "truncated, or unknown flags";
+  whole_char_pieces = flags == 1;
+  std::string_view chars;
+  HT_CHECK_OR_RETURN(r.LengthPrefixed(r.remaining(), &chars), DataLoss) << "truncated alphabet";
+  HT_CHECK_OR_RETURN(whole_char_pieces ? CharAlphabet::FromChars(chars, &alphabet) : chars.empty(),
+                     DataLoss)
+      << "the alphabet is not distinct characters in increasing order";
+  auto normal = [&](uint32_t v) {
+    return v >= 256 && v < cb.size() && cb.piece(v).kind == PieceKind::kNormal;
+  };
+  // Each trie key must spell its piece: then whatever the index holds, a
+  // match in text is that piece's bytes, and encoding stays lossless.
+  SymbolTrie::KeyCheck spells;
+  if (whole_char_pieces) {
+    spells = [&](uint32_t v, std::span<const uint32_t> path) {
+      if (!normal(v)) return false;
+      const std::string_view p = cb.piece(v).bytes;
+      const auto* b = reinterpret_cast<const uint8_t*>(p.data());
+      size_t k = 0;
+      for (size_t i = 0, len; i < p.size(); i += len, ++k)
+        if (k == path.size() || alphabet.SymbolAt(b + i, p.size() - i, &len) != path[k])
+          return false;
+      return k == path.size();
+    };
+  } else {
+    spells = [&](uint32_t v, std::span<const uint32_t> path) {
+      if (!normal(v) || path.size() != cb.piece(v).bytes.size()) return false;
+      for (size_t k = 0; k < path.size(); ++k)
+        if (path[k] != static_cast<uint8_t>(cb.piece(v).bytes[k])) return false;
+      return true;
+    };
+  }
+  HT_ASSIGN_OR_RETURN(trie, SymbolTrie::Deserialize(
+                                r, whole_char_pieces ? alphabet.size() + 1 : 256,
+                                whole_char_pieces ? 1 : 0, cb.size(), spells, "character trie"));
+  uint64_t n_units = 0;
+  HT_CHECK_OR_RETURN(r.Varint(&n_units) && n_units <= r.remaining(), DataLoss)
+      << "bad bond unit count";
+  for (uint64_t u = 0; u < n_units; ++u) {
+    std::string_view unit;
+    HT_CHECK_OR_RETURN(r.LengthPrefixed(Codebook::kMaxPieceBytes, &unit) && !unit.empty(), DataLoss)
+        << "bond unit " << u << " is truncated or empty";
+    HT_CHECK_OR_RETURN(bond_units.Add(unit, UnitHash(unit)) == u, DataLoss)
+        << "bond unit " << u << " repeats an earlier one";
+  }
+  has_bonds = n_units > 0;
+  if (has_bonds) {
+    auto units_spell = [&](uint32_t v, std::span<const uint32_t> path) {
+      if (!normal(v)) return false;
+      std::string_view rest = cb.piece(v).bytes;
+      for (uint32_t u : path) {
+        if (!rest.starts_with(bond_units.Key(u))) return false;
+        rest.remove_prefix(bond_units.Key(u).size());
+      }
+      return rest.empty();
+    };
+    HT_ASSIGN_OR_RETURN(bond_trie, SymbolTrie::Deserialize(r, static_cast<uint32_t>(n_units), 0,
+                                                           cb.size(), units_spell, "bond trie"));
+  }
+  // The memo maps a unit to a single piece only where the unit is that
+  // piece's bytes, so these too can only be right or unused.
+  uint64_t n_singles = 0;
+  HT_CHECK_OR_RETURN(r.Varint(&n_singles) && n_singles <= cb.size(), DataLoss)
+      << "bad single-unit piece count";
+  single_ids.reserve(n_singles);
+  for (uint64_t k = 0, v = 255; k < n_singles; ++k) {
+    uint64_t delta = 0;
+    HT_CHECK_OR_RETURN(r.Varint(&delta) && delta >= 1 && delta < cb.size() && v + delta < cb.size(),
+                       DataLoss)
+        << "single-unit piece " << k << " is out of order or range";
+    v += delta;
+    HT_CHECK_OR_RETURN(normal(static_cast<uint32_t>(v)) &&
+                           cb.piece(static_cast<uint32_t>(v)).bytes.size() <= UnitMemo::kMaxKey,
+                       DataLoss)
+        << "single-unit piece " << v << " is not a normal piece of at most " << UnitMemo::kMaxKey
+        << " bytes";
+    single_ids.push_back(static_cast<uint32_t>(v));
+  }
+  HT_CHECK_OR_RETURN(r.empty(), DataLoss) << r.remaining() << " unexpected bytes at the end";
+  from_index = true;
+  return true;
+}
+
+std::string Encoder::Impl::SerializeIndex() const {
+  std::string out;
+  ByteWriter w(&out);
+  w.U32(kIndexRevision);
+  w.U64(codebook_id);
+  w.U8(whole_char_pieces ? 1 : 0);
+  w.LengthPrefixed(whole_char_pieces ? alphabet.Chars() : std::string());
+  trie.Serialize(w);
+  w.Varint(bond_units.size());
+  for (uint32_t u = 0; u < bond_units.size(); ++u) w.LengthPrefixed(bond_units.Key(u));
+  if (has_bonds) bond_trie.Serialize(w);
+  w.Varint(single_ids.size());
+  uint32_t prev = 255;
+  for (uint32_t id : single_ids) w.Varint(id - std::exchange(prev, id));
+  return out;
 }
 
 size_t Encoder::Impl::SegmentUnit(std::string_view unit, uint32_t* ids) const {
@@ -674,6 +804,9 @@ Encoder::Encoder(Encoder&&) noexcept = default;
 Encoder& Encoder::operator=(Encoder&&) noexcept = default;
 Encoder::~Encoder() = default;
 
+std::string Encoder::SerializeIndex() const { return impl_->SerializeIndex(); }
+bool Encoder::from_index() const { return impl_->from_index; }
+
 StatusOr<Encoder> Encoder::CreateUnchecked(const Codebook& codebook,
                                            std::shared_ptr<const MorphCutter> cutter) {
   HT_CHECK_OR_RETURN(!codebook.morph_aligned() || cutter != nullptr, FailedPrecondition)
@@ -684,7 +817,14 @@ StatusOr<Encoder> Encoder::CreateUnchecked(const Codebook& codebook,
     impl->cutter = std::move(cutter);
     impl->penalty = codebook.morph_align_penalty();
   }
-  impl->Build(codebook);
+  bool indexed = false;
+  if (const std::string* index = codebook.extra_section(kIndexSection)) {
+    auto read = impl->ReadIndex(codebook, *index);
+    if (!read.ok()) return read.status().WithPrefix("section ENCX");
+    indexed = *read;
+  }
+  if (!indexed) impl->Build(codebook);
+  impl->Finish(codebook);
   return Encoder(std::move(impl));
 }
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <cstring>
 #include <utility>
 
 namespace hypertok {
@@ -142,6 +143,77 @@ SymbolTrie SymbolTrie::Build(std::span<const uint32_t> symbols, std::span<const 
   return Place(
       values.size(), [&](size_t i) { return size_t{offsets[i + 1] - offsets[i]}; },
       [&](size_t i, size_t d) { return symbols[offsets[i] + d]; }, values, alphabet);
+}
+
+void SymbolTrie::Serialize(ByteWriter& w) const {
+  w.U32(static_cast<uint32_t>(slots_.size()));
+  for (const Slot& s : slots_) {
+    w.U32(s.base);
+    w.U32(s.check);
+    w.U32(s.value);
+  }
+}
+
+StatusOr<SymbolTrie> SymbolTrie::Deserialize(ByteReader& r, uint32_t alphabet, uint32_t min_symbol,
+                                             uint32_t value_limit, const KeyCheck& key_ok,
+                                             std::string_view what) {
+  uint32_t n = 0;
+  HT_CHECK_OR_RETURN(r.U32(&n), DataLoss) << what << ": truncated slot count";
+  std::string_view raw;
+  HT_CHECK_OR_RETURN(n > alphabet && n < (uint32_t{1} << 31) && r.Bytes(size_t{n} * 12, &raw),
+                     DataLoss)
+      << what << ": " << n << " slots (an alphabet of " << alphabet << " needs more than "
+      << alphabet << "; the rest of the section holds " << r.remaining() / 12 << ")";
+  SymbolTrie t;
+  t.slots_.resize(n);
+  for (uint32_t i = 0; i < n; ++i) {
+    uint32_t f[3];
+    std::memcpy(f, raw.data() + 12 * size_t{i}, 12);
+    if constexpr (std::endian::native == std::endian::big)
+      for (uint32_t& x : f) x = __builtin_bswap32(x);
+    t.slots_[i] = {.base = f[0], .check = f[1], .value = f[2], .child_filter = 0};
+  }
+  // Child reads slot base + symbol of any node a walk reaches, so every base
+  // leaves room for the whole alphabet; a slot names its parent, whose base
+  // puts it at a symbol of the alphabet (min_symbol: symbol 0 of a character
+  // alphabet stands for every character outside it, so no key may use it).
+  for (uint32_t i = 0; i < n; ++i) {
+    const Slot& s = t.slots_[i];
+    HT_CHECK_OR_RETURN(uint64_t{s.base} + alphabet <= n, DataLoss)
+        << what << ": slot " << i << " has base " << s.base << " past the " << n << " slots";
+    if (s.check == 0) {
+      HT_CHECK_OR_RETURN(s.value == kNoValue, DataLoss)
+          << what << ": slot " << i << " holds a value but is no node";
+      continue;
+    }
+    const uint32_t parent = s.check - 1;
+    HT_CHECK_OR_RETURN(i != 0 && parent < n && parent != i && t.slots_[parent].base <= i &&
+                           i - t.slots_[parent].base < alphabet &&
+                           i - t.slots_[parent].base >= min_symbol,
+                       DataLoss)
+        << what << ": slot " << i << " names parent " << parent << ", which cannot reach it";
+    HT_CHECK_OR_RETURN(s.value == kNoValue || s.value < value_limit, DataLoss)
+        << what << ": slot " << i << " holds value " << s.value << " (limit " << value_limit << ")";
+    const uint32_t c = i - t.slots_[parent].base;
+    t.slots_[parent].child_filter |= uint32_t{1} << (c & 31);
+  }
+  // Each value's key: the symbols up from its node, which must reach the root.
+  std::vector<uint32_t> path;
+  for (uint32_t i = 1; i < n; ++i) {
+    if (t.slots_[i].value == kNoValue) continue;
+    path.clear();
+    for (uint32_t node = i; node != 0;) {
+      const uint32_t check = t.slots_[node].check;
+      HT_CHECK_OR_RETURN(check != 0 && path.size() < kMaxDepth, DataLoss)
+          << what << ": the value at slot " << i << " is on no path from the root";
+      path.push_back(node - t.slots_[check - 1].base);
+      node = check - 1;
+    }
+    std::reverse(path.begin(), path.end());
+    HT_CHECK_OR_RETURN(key_ok(t.slots_[i].value, path), DataLoss)
+        << what << ": the key at slot " << i << " does not spell piece " << t.slots_[i].value;
+  }
+  return t;
 }
 
 }  // namespace hypertok

@@ -19,11 +19,14 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <string_view>
 #include <vector>
 
+#include "common/bytes.h"
 #include "common/huge_page_allocator.h"
+#include "hypertok/status.h"
 
 namespace hypertok {
 
@@ -60,6 +63,22 @@ class SymbolTrie {
   // The value of the key ending at `node`, or kNoValue.
   uint32_t Value(uint32_t node) const { return slots_[node].value; }
   size_t slot_count() const { return slots_.size(); }
+
+  // The stored form, for the encoder's index (docs/FORMAT.md, section
+  // ENCX): u32 slot count, then each slot's u32 base, check and value.
+  void Serialize(ByteWriter& w) const;
+  // Reads what Serialize wrote and checks that walks over symbols below
+  // `alphabet` stay inside the array and meet only the keys they should:
+  // every base + alphabet within it, every child's symbol at least
+  // min_symbol, values only on nodes reached from the root and below
+  // value_limit, and key_ok(value, path) true for each (path: the symbols
+  // from the root to the value's node, at most kMaxDepth). The child
+  // filters are recomputed. Any failure is kDataLoss naming `what`.
+  static constexpr size_t kMaxDepth = 1024;
+  using KeyCheck = std::function<bool(uint32_t value, std::span<const uint32_t> path)>;
+  static StatusOr<SymbolTrie> Deserialize(ByteReader& r, uint32_t alphabet, uint32_t min_symbol,
+                                          uint32_t value_limit, const KeyCheck& key_ok,
+                                          std::string_view what);
 
  private:
   template <typename KeyLen, typename SymbolAt>

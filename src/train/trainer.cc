@@ -195,6 +195,9 @@ StatusOr<Codebook> Trainer::Build() {
   std::vector<SelfTest> tests;
   for (const std::string& in : inputs) tests.push_back({in, enc.Encode(in)});
   cb.set_self_tests(std::move(tests));
+  // The encoder's tables travel with the codebook too, so that loading it
+  // need not build them again (Encoder::kIndexSection).
+  HT_RETURN_IF_ERROR(cb.AddExtraSection(std::string(Encoder::kIndexSection), enc.SerializeIndex()));
   return cb;
 }
 

@@ -71,7 +71,30 @@ TEST(CharAlphabetTest, SymbolsFollowByteOrderAndMissingCharactersAreZero) {
     }
     const uint8_t stray = 0x80;
     EXPECT_EQ(a.Symbol(&stray, 1), 0u);
+    // Stored as its characters in symbol order, it reads back the same.
+    std::string all;
+    for (const std::string& c : present) all += c;
+    ASSERT_EQ(a.Chars(), all);
+    CharAlphabet b;
+    ASSERT_TRUE(CharAlphabet::FromChars(all, &b));
+    ASSERT_EQ(b.size(), a.size());
+    for (const std::string& c : present)
+      ASSERT_EQ(b.Symbol(reinterpret_cast<const uint8_t*>(c.data()), c.size()),
+                a.Symbol(reinterpret_cast<const uint8_t*>(c.data()), c.size()));
   }
+}
+
+// Stored characters that would not number as Build numbers them are refused.
+TEST(CharAlphabetTest, FromCharsRefusesOtherThanIncreasingValidCharacters) {
+  CharAlphabet a;
+  EXPECT_TRUE(CharAlphabet::FromChars("", &a));
+  EXPECT_TRUE(CharAlphabet::FromChars("az\xd0\xb4\xe4\xb8\xad", &a));
+  EXPECT_EQ(a.size(), 4u);
+  EXPECT_FALSE(CharAlphabet::FromChars("za", &a));                    // out of order
+  EXPECT_FALSE(CharAlphabet::FromChars("aa", &a));                    // repeated
+  EXPECT_FALSE(CharAlphabet::FromChars("a\xd0", &a));                 // truncated character
+  EXPECT_FALSE(CharAlphabet::FromChars("a\xed\xa0\x80", &a));         // a surrogate
+  EXPECT_FALSE(CharAlphabet::FromChars("\xe4\xb8\xad\xd0\xb4", &a));  // 3-byte before 2-byte
 }
 
 // SymbolAt reads text as ClassAt does — the same lengths, symbol 0 wherever

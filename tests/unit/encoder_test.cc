@@ -2,12 +2,15 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <cstring>
 #include <memory>
 #include <random>
 #include <set>
 
 #include "codec/pretokenizer.h"
+#include "codec/symbol_trie.h"
+#include "common/bytes.h"
 #include "hypertok/decoder.h"
 #include "unit/test_util.h"
 
@@ -559,6 +562,154 @@ TEST(EncoderTest, WindowEndFallsOnACharacterStart) {
   size_t end = WindowEnd(cyr);
   EXPECT_GT(end, Encoder::kWindowBytes - 4);
   EXPECT_NE(static_cast<uint8_t>(cyr[end]) & 0xC0, 0x80);
+}
+
+// The codebook with its index section replaced by `index` (none if empty).
+Codebook WithIndex(const Codebook& cb, const std::string& index) {
+  auto copy = Codebook::Create(std::vector<Piece>(cb.pieces().begin(), cb.pieces().end()),
+                               cb.scene_mode(), cb.metadata(), cb.self_tests());
+  EXPECT_TRUE(copy.ok()) << copy.status().ToString();
+  for (const auto& [tag, payload] : cb.extra_sections())
+    if (tag != Encoder::kIndexSection) EXPECT_TRUE(copy->AddExtraSection(tag, payload).ok());
+  if (!index.empty())
+    EXPECT_TRUE(copy->AddExtraSection(std::string(Encoder::kIndexSection), index).ok());
+  return std::move(copy).value();
+}
+
+// Texts of every kind the encoder meets, for comparing two encoders.
+std::vector<std::string> IndexProbeTexts() {
+  std::vector<std::string> texts = testing::AdversarialInputs();
+  for (const char* name : {"ru_pushkin_dubrovskii.txt", "en_pg43_jekyll_and_hyde.txt",
+                           "de_goethe_die_leiden_des_jungen_werther_1.txt",
+                           "zh_pg25558_shen_yin_yu.txt", "code_c_sqlite3-3.40.1.h"})
+    texts.push_back(testing::ReadSample(name).substr(0, 200000));
+  return texts;
+}
+
+TEST(EncoderIndexTest, TrainedCodebookCarriesTheTablesABuildMakes) {
+  const Codebook& cb = testing::SampleCodebook();
+  const std::string* index = cb.extra_section(Encoder::kIndexSection);
+  ASSERT_NE(index, nullptr);
+  auto read = Encoder::Create(cb);
+  ASSERT_TRUE(read.ok()) << read.status().ToString();
+  EXPECT_TRUE(read->from_index());
+  auto built = Encoder::Create(WithIndex(cb, ""));
+  ASSERT_TRUE(built.ok()) << built.status().ToString();
+  EXPECT_FALSE(built->from_index());
+  // The same tables, byte for byte, and so the same ids.
+  EXPECT_EQ(built->SerializeIndex(), *index);
+  EXPECT_EQ(read->SerializeIndex(), *index);
+  for (const std::string& text : IndexProbeTexts())
+    ASSERT_EQ(read->Encode(text), built->Encode(text)) << text.substr(0, 40);
+}
+
+TEST(EncoderIndexTest, IndexOfAnotherVocabularyOrRevisionIsBuiltAfresh) {
+  const Codebook& cb = testing::SampleCodebook();
+  const std::string index = *cb.extra_section(Encoder::kIndexSection);
+  for (size_t at : {size_t{0}, size_t{4}, size_t{11}}) {  // revision, codebook id (first, last)
+    std::string other = index;
+    other[at] ^= 1;
+    auto enc = Encoder::Create(WithIndex(cb, other));
+    ASSERT_TRUE(enc.ok()) << at << ": " << enc.status().ToString();
+    EXPECT_FALSE(enc->from_index()) << at;
+    EXPECT_EQ(enc->SerializeIndex(), index) << at;
+  }
+}
+
+// Where the parts of an index lie (docs/FORMAT.md, ENCX).
+struct IndexLayout {
+  size_t trie = 0, bond_trie = 0;  // offsets of the tries' slot counts
+};
+IndexLayout LayoutOf(std::string_view index) {
+  ByteReader r(index);
+  IndexLayout at;
+  uint32_t u32 = 0, n = 0;
+  uint64_t u64 = 0, units = 0;
+  uint8_t flags = 0;
+  std::string_view b;
+  EXPECT_TRUE(r.U32(&u32) && r.U64(&u64) && r.U8(&flags) && r.LengthPrefixed(index.size(), &b));
+  at.trie = r.position();
+  EXPECT_TRUE(r.U32(&n) && r.Bytes(12 * size_t{n}, &b) && r.Varint(&units));
+  for (uint64_t u = 0; u < units; ++u) EXPECT_TRUE(r.LengthPrefixed(index.size(), &b));
+  at.bond_trie = r.position();
+  return at;
+}
+
+// An index whose trie sends a key to another piece than the one it spells —
+// which would encode text as other bytes — is refused, in either trie.
+TEST(EncoderIndexTest, KeyThatDoesNotSpellItsPieceIsRefused) {
+  const Codebook& cb = testing::SampleCodebook();
+  const std::string index = *cb.extra_section(Encoder::kIndexSection);
+  const IndexLayout at = LayoutOf(index);
+  for (size_t trie : {at.trie, at.bond_trie}) {
+    const auto n = static_cast<uint32_t>(LoadLE(index.data() + trie, 4));
+    size_t value_at = 0;
+    for (uint32_t i = 0; i < n && value_at == 0; ++i)
+      if (LoadLE(index.data() + trie + 4 + 12 * i + 8, 4) != SymbolTrie::kNoValue)
+        value_at = trie + 4 + 12 * i + 8;
+    ASSERT_NE(value_at, 0u);
+    const auto value = static_cast<uint32_t>(LoadLE(index.data() + value_at, 4));
+    uint32_t other = 256;
+    while (other == value || cb.piece(other).kind != PieceKind::kNormal) ++other;
+    std::string bad = index;
+    for (int k = 0; k < 4; ++k) bad[value_at + k] = static_cast<char>(other >> (8 * k));
+    auto enc = Encoder::CreateUnchecked(WithIndex(cb, bad));
+    ASSERT_FALSE(enc.ok()) << (trie == at.trie ? "character trie" : "bond trie");
+    EXPECT_EQ(enc.status().code(), StatusCode::kDataLoss);
+    EXPECT_NE(enc.status().message().find("section ENCX"), std::string::npos)
+        << enc.status().ToString();
+  }
+}
+
+// Whatever bytes an index holds, an encoder made from it either is refused
+// or encodes losslessly (the self-tests, which would catch most changes of
+// segmentation, are skipped here).
+TEST(EncoderIndexTest, DamagedIndexIsRefusedOrStaysLossless) {
+  const Codebook& cb = testing::SampleCodebook();
+  const std::string index = *cb.extra_section(Encoder::kIndexSection);
+  const Decoder dec(cb);
+  std::vector<std::string> texts = testing::AdversarialInputs();
+  texts.push_back(testing::ReadSample("ru_gogol_shinel.txt").substr(0, 20000));
+  texts.push_back(testing::ReadSample("en_pg1080_modest_proposal.txt").substr(0, 20000));
+  std::mt19937_64 rng(testing::TestSeed());
+  SCOPED_TRACE(testing::TestSeed());
+  int refused = 0, lossless = 0;
+  for (int round = 0; round < 150; ++round) {
+    std::string bad = index;
+    // Past the revision and id (else it is just ignored): one to four bytes
+    // changed, or the end cut off.
+    if (round % 10 == 9) {
+      bad.resize(12 + rng() % (bad.size() - 12));
+    } else if (round % 5 == 2) {
+      // A key dropped (its value cleared): read, and still lossless.
+      const IndexLayout at = LayoutOf(index);
+      const size_t trie = round % 2 ? at.trie : at.bond_trie;
+      const auto n = static_cast<uint32_t>(LoadLE(index.data() + trie, 4));
+      for (uint32_t i = rng() % n;; i = (i + 1) % n) {
+        const size_t value_at = trie + 4 + 12 * size_t{i} + 8;
+        if (LoadLE(index.data() + value_at, 4) == SymbolTrie::kNoValue) continue;
+        for (int k = 0; k < 4; ++k) bad[value_at + k] = '\xFF';
+        break;
+      }
+    } else {
+      for (int k = 0, n = 1 + static_cast<int>(rng() % 4); k < n; ++k)
+        bad[12 + rng() % (bad.size() - 12)] = static_cast<char>(rng());
+    }
+    auto enc = Encoder::CreateUnchecked(WithIndex(cb, bad));
+    if (!enc.ok()) {
+      EXPECT_EQ(enc.status().code(), StatusCode::kDataLoss) << enc.status().ToString();
+      ++refused;
+      continue;
+    }
+    for (const std::string& text : texts) {
+      std::string back;
+      ASSERT_TRUE(dec.Decode(enc->Encode(text), &back).ok());
+      ASSERT_EQ(back, text) << "round " << round;
+    }
+    ++lossless;
+  }
+  EXPECT_GT(refused, 0);
+  std::printf("damaged indexes: %d refused, %d read and lossless\n", refused, lossless);
 }
 
 }  // namespace

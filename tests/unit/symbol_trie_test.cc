@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "common/bytes.h"
+
 namespace hypertok {
 namespace {
 
@@ -126,6 +128,110 @@ TEST(SymbolTrieTest, WideAlphabetSymbolKeys) {
     }
   }
   EXPECT_GT(ruled_out, 0u);  // the filter does rule some steps out
+}
+
+// The stored form (Serialize / Deserialize) of a byte trie, with a key check
+// that compares each path with the key its value belongs to.
+struct StoredTrie {
+  std::vector<std::string> keys;
+  std::string bytes;  // what Serialize wrote
+  StatusOr<SymbolTrie> Read(std::string_view b, uint32_t min_symbol = 0) const {
+    ByteReader r(b);
+    return SymbolTrie::Deserialize(
+        r, 256, min_symbol, static_cast<uint32_t>(keys.size()),
+        [&](uint32_t v, std::span<const uint32_t> path) {
+          if (path.size() != keys[v].size()) return false;
+          for (size_t i = 0; i < path.size(); ++i)
+            if (path[i] != static_cast<uint8_t>(keys[v][i])) return false;
+          return true;
+        },
+        "test trie");
+  }
+  // The u32 at field f (0 base, 1 check, 2 value) of slot i.
+  uint32_t Field(uint32_t i, int f) const {
+    return static_cast<uint32_t>(LoadLE(bytes.data() + 4 + 12 * i + 4 * f, 4));
+  }
+  std::string With(uint32_t i, int f, uint32_t v) const {
+    std::string b = bytes;
+    for (int k = 0; k < 4; ++k) b[4 + 12 * i + 4 * f + k] = static_cast<char>(v >> (8 * k));
+    return b;
+  }
+};
+
+StoredTrie MakeStoredTrie() {
+  StoredTrie s;
+  s.keys = {"ab", "abc", "abd", "b", "ba", "xyz"};
+  std::vector<std::string_view> views(s.keys.begin(), s.keys.end());
+  std::vector<uint32_t> values(s.keys.size());
+  for (uint32_t i = 0; i < values.size(); ++i) values[i] = i;
+  ByteWriter w(&s.bytes);
+  SymbolTrie::Build(views, values).Serialize(w);
+  return s;
+}
+
+TEST(SymbolTrieTest, StoredTrieReadsBackAndWalksAlike) {
+  const StoredTrie s = MakeStoredTrie();
+  auto t = s.Read(s.bytes);
+  ASSERT_TRUE(t.ok()) << t.status().ToString();
+  for (uint32_t v = 0; v < s.keys.size(); ++v) {
+    uint32_t node = t->Root(static_cast<uint8_t>(s.keys[v][0]));
+    for (size_t i = 1; node != 0 && i < s.keys[v].size(); ++i) {
+      // The child filters, which are not stored, are rebuilt.
+      ASSERT_TRUE(t->MayHaveChild(node, static_cast<uint8_t>(s.keys[v][i])));
+      node = t->Child(node, static_cast<uint8_t>(s.keys[v][i]));
+    }
+    ASSERT_NE(node, 0u);
+    EXPECT_EQ(t->Value(node), v);
+  }
+  ASSERT_NE(t->Root('a'), 0u);
+  EXPECT_EQ(t->Value(t->Root('a')), SymbolTrie::kNoValue);  // "a" is only a prefix
+  std::string again;
+  ByteWriter w(&again);
+  t->Serialize(w);
+  EXPECT_EQ(again, s.bytes);
+}
+
+// Each way a stored trie could send a walk outside its array, or to a value
+// that is not its key, is refused.
+TEST(SymbolTrieTest, StoredTrieThatCouldMisleadAWalkIsRefused) {
+  const StoredTrie s = MakeStoredTrie();
+  const auto n = static_cast<uint32_t>(LoadLE(s.bytes.data(), 4));
+  ASSERT_GT(n, 256u);
+  uint32_t leaf = 0, inner = 0, free_slot = 0;  // a valued slot, its parent, a free slot
+  for (uint32_t i = 1; i < n; ++i) {
+    if (s.Field(i, 1) == 0 && free_slot == 0) free_slot = i;
+    if (s.Field(i, 2) != SymbolTrie::kNoValue && s.Field(i, 1) != 1 && leaf == 0) {
+      leaf = i;
+      inner = s.Field(i, 1) - 1;
+    }
+  }
+  ASSERT_NE(leaf, 0u);
+  ASSERT_NE(free_slot, 0u);
+  auto refused = [&](const std::string& b, const char* why) {
+    auto t = s.Read(b);
+    EXPECT_FALSE(t.ok()) << why;
+    if (!t.ok()) EXPECT_EQ(t.status().code(), StatusCode::kDataLoss) << why;
+  };
+  // (A leaf's base is never used to place a child, but a walk that reaches
+  // the leaf reads base + symbol all the same.)
+  for (uint32_t i = 1; i < n; ++i)
+    if (s.Field(i, 1) != 0 && s.Field(i, 0) == 0) {
+      refused(s.With(i, 0, n - 255), "a base whose children would lie past the array");
+      break;
+    }
+  refused(s.With(leaf, 1, n + 1), "a parent past the array");
+  refused(s.With(leaf, 1, leaf + 1), "a slot that is its own parent");
+  refused(s.With(0, 1, 1), "the root as a child");
+  refused(s.With(free_slot, 2, 0), "a value on a free slot");
+  refused(s.With(leaf, 2, static_cast<uint32_t>(s.keys.size())), "a value past the limit");
+  refused(s.With(leaf, 2, (s.Field(leaf, 2) + 1) % static_cast<uint32_t>(s.keys.size())),
+          "a value whose key is another");
+  refused(s.bytes.substr(0, s.bytes.size() - 1), "a truncated array");
+  // A node cut off from the root: its parent made a free slot.
+  refused(s.With(inner, 1, 0), "a value on a node no walk reaches");
+  // And the first symbol of every key is at least min_symbol when asked.
+  EXPECT_FALSE(s.Read(s.bytes, 'b').ok());
+  EXPECT_TRUE(s.Read(s.bytes, 'a').ok());
 }
 
 }  // namespace
