@@ -76,7 +76,7 @@ struct SectionInfo {
 class Codebook {
  public:
   static constexpr uint16_t kFormatMajor = 1;
-  static constexpr uint16_t kFormatMinor = 0;
+  static constexpr uint16_t kFormatMinor = 1;
   static constexpr size_t kMaxPieceBytes = 1024;
   static constexpr size_t kMaxVocabSize = size_t{1} << 24;
   static constexpr size_t kMaxSelfTests = 64;

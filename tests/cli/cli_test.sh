@@ -40,7 +40,7 @@ if [ "$PART" != 2 ]; then
 # --- usage -----------------------------------------------------------------
 expect_rc 0 "help" -- "$HT" --help
 expect_rc 0 "version" -- "$HT" --version
-grep -q 'codebook format 1\.0' out.txt || fail "version names the codebook format"
+grep -q 'codebook format 1\.1' out.txt || fail "version names the codebook format"
 expect_rc 2 "unknown flag" -- "$HT" encode --no-such-flag
 expect_one_error_line "unknown flag"
 expect_rc 2 "no subcommand" -- "$HT"
