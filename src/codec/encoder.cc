@@ -427,7 +427,10 @@ StatusOr<bool> Encoder::Impl::ReadIndex(const Codebook& cb, std::string_view pay
   };
   // Each trie key must spell its piece: then whatever the index holds, a
   // match in text is that piece's bytes, and encoding stays lossless.
-  SymbolTrie::KeyCheck spells;
+  // (No key has more symbols — characters, bytes or units — than its
+  // piece has bytes.)
+  auto piece_bytes = [&](uint32_t v) { return normal(v) ? cb.piece(v).bytes.size() : 0; };
+  decltype(SymbolTrie::KeyCheck::spells) spells;
   if (whole_char_pieces) {
     spells = [&](uint32_t v, std::span<const uint32_t> path) {
       if (!normal(v)) return false;
@@ -447,9 +450,10 @@ StatusOr<bool> Encoder::Impl::ReadIndex(const Codebook& cb, std::string_view pay
       return true;
     };
   }
-  HT_ASSIGN_OR_RETURN(trie, SymbolTrie::Deserialize(
-                                r, whole_char_pieces ? alphabet.size() + 1 : 256,
-                                whole_char_pieces ? 1 : 0, cb.size(), spells, "character trie"));
+  HT_ASSIGN_OR_RETURN(
+      trie, SymbolTrie::Deserialize(r, whole_char_pieces ? alphabet.size() + 1 : 256,
+                                    whole_char_pieces ? 1 : 0, cb.size(), {piece_bytes, spells},
+                                    "character trie"));
   uint64_t n_units = 0;
   HT_CHECK_OR_RETURN(r.Varint(&n_units) && n_units <= r.remaining(), DataLoss)
       << "bad bond unit count";
@@ -471,8 +475,9 @@ StatusOr<bool> Encoder::Impl::ReadIndex(const Codebook& cb, std::string_view pay
       }
       return rest.empty();
     };
-    HT_ASSIGN_OR_RETURN(bond_trie, SymbolTrie::Deserialize(r, static_cast<uint32_t>(n_units), 0,
-                                                           cb.size(), units_spell, "bond trie"));
+    HT_ASSIGN_OR_RETURN(bond_trie,
+                        SymbolTrie::Deserialize(r, static_cast<uint32_t>(n_units), 0, cb.size(),
+                                                {piece_bytes, units_spell}, "bond trie"));
   }
   // The memo maps a unit to a single piece only where the unit is that
   // piece's bytes, so these too can only be right or unused.

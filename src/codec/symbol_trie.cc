@@ -155,7 +155,7 @@ void SymbolTrie::Serialize(ByteWriter& w) const {
 }
 
 StatusOr<SymbolTrie> SymbolTrie::Deserialize(ByteReader& r, uint32_t alphabet, uint32_t min_symbol,
-                                             uint32_t value_limit, const KeyCheck& key_ok,
+                                             uint32_t value_limit, const KeyCheck& keys,
                                              std::string_view what) {
   uint32_t n = 0;
   HT_CHECK_OR_RETURN(r.U32(&n), DataLoss) << what << ": truncated slot count";
@@ -199,18 +199,24 @@ StatusOr<SymbolTrie> SymbolTrie::Deserialize(ByteReader& r, uint32_t alphabet, u
   }
   // Each value's key: the symbols up from its node, which must reach the root.
   std::vector<uint32_t> path;
+  // (Two nodes are two paths, so no two keys that pass hold one value: the
+  // walks read at most as many symbols as the values' pieces have, before
+  // the first key that fails.)
   for (uint32_t i = 1; i < n; ++i) {
-    if (t.slots_[i].value == kNoValue) continue;
+    const uint32_t value = t.slots_[i].value;
+    if (value == kNoValue) continue;
+    const size_t most = keys.max_len(value);
     path.clear();
     for (uint32_t node = i; node != 0;) {
       const uint32_t check = t.slots_[node].check;
-      HT_CHECK_OR_RETURN(check != 0 && path.size() < kMaxDepth, DataLoss)
-          << what << ": the value at slot " << i << " is on no path from the root";
+      HT_CHECK_OR_RETURN(check != 0 && path.size() < most, DataLoss)
+          << what << ": the value at slot " << i << " is on no path from the root of at most "
+          << most << " steps";
       path.push_back(node - t.slots_[check - 1].base);
       node = check - 1;
     }
     std::reverse(path.begin(), path.end());
-    HT_CHECK_OR_RETURN(key_ok(t.slots_[i].value, path), DataLoss)
+    HT_CHECK_OR_RETURN(keys.spells(value, path), DataLoss)
         << what << ": the key at slot " << i << " does not spell piece " << t.slots_[i].value;
   }
   return t;

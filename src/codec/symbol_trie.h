@@ -70,14 +70,17 @@ class SymbolTrie {
   // Reads what Serialize wrote and checks that walks over symbols below
   // `alphabet` stay inside the array and meet only the keys they should:
   // every base + alphabet within it, every child's symbol at least
-  // min_symbol, values only on nodes reached from the root and below
-  // value_limit, and key_ok(value, path) true for each (path: the symbols
-  // from the root to the value's node, at most kMaxDepth). The child
+  // min_symbol, values only on nodes reached from the root, each below
+  // value_limit, and keys.spells(value, path) true for each (path: the
+  // symbols from the root to the value's node, at most keys.max_len(value)
+  // of them, so that a crafted trie cannot make the walks long). The child
   // filters are recomputed. Any failure is kDataLoss naming `what`.
-  static constexpr size_t kMaxDepth = 1024;
-  using KeyCheck = std::function<bool(uint32_t value, std::span<const uint32_t> path)>;
+  struct KeyCheck {
+    std::function<size_t(uint32_t value)> max_len;
+    std::function<bool(uint32_t value, std::span<const uint32_t> path)> spells;
+  };
   static StatusOr<SymbolTrie> Deserialize(ByteReader& r, uint32_t alphabet, uint32_t min_symbol,
-                                          uint32_t value_limit, const KeyCheck& key_ok,
+                                          uint32_t value_limit, const KeyCheck& keys,
                                           std::string_view what);
 
  private:
