@@ -17,6 +17,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -135,19 +136,29 @@ class Codebook {
   std::vector<uint32_t> special_ids() const;
 
   // Optional sections this build does not interpret (e.g. "MRPH", the morph
-  // model the codebook was trained with), kept and written back in order so
-  // that rewriting a newer file loses nothing. Tags are 4 ASCII bytes.
-  const std::vector<std::pair<std::string, std::string>>& extra_sections() const {
-    return extra_sections_;
-  }
+  // model the codebook was trained with; "ENCX", the encoder's tables), kept
+  // and written back in order so that rewriting a newer file loses nothing.
+  // Tags are 4 ASCII bytes. A payload stays in the buffer Load read the file
+  // into (`owner`, shared by copies of the codebook) rather than being copied
+  // out of it: the encoder's tables are a megabyte, and a fresh copy of them
+  // cost ~1.5 ms of page faults at every start.
+  struct ExtraSection {
+    std::string tag;
+    std::string_view payload;
+    std::shared_ptr<const void> owner;
+  };
+  const std::vector<ExtraSection>& extra_sections() const { return extra_sections_; }
   // The payload of an extra section, or null.
-  const std::string* extra_section(std::string_view tag) const;
+  const std::string_view* extra_section(std::string_view tag) const;
   Status AddExtraSection(std::string tag, std::string payload);
 
  private:
   Codebook() = default;
   // Checks the vocabulary's invariants.
   static Status Validate(std::span<const Piece> pieces);
+  // Parse, keeping extra sections' payloads where they are in `file`, which
+  // `owner` holds, or, when it is null, in copies of their own.
+  static StatusOr<Codebook> ParseIn(std::string_view file, std::shared_ptr<const void> owner);
   std::string SerializeVocab() const;
   Status ResolveEod();
 
@@ -169,7 +180,7 @@ class Codebook {
   std::map<std::string, std::string> metadata_;
   std::vector<SelfTest> self_tests_;
   std::vector<SectionInfo> sections_;
-  std::vector<std::pair<std::string, std::string>> extra_sections_;
+  std::vector<ExtraSection> extra_sections_;
   uint64_t id_ = 0;
   uint16_t format_minor_ = kFormatMinor;
   std::optional<uint32_t> eod_id_;

@@ -6,10 +6,10 @@
 
 #include "cli/cli_util.h"
 #include "cli/output.h"
+#include "codec/pretokenizer.h"
 #include "hypertok/codebook.h"
 #include "morph/morpheme_splitter.h"
 #include "train/corpus.h"
-#include "codec/pretokenizer.h"
 
 namespace hypertok::cli {
 
@@ -112,7 +112,7 @@ StatusOr<MorphemeSplitter> LoadMorphModel(const std::string& path) {
   }
   auto cb = Codebook::Parse(bytes);
   if (!cb.ok()) return cb.status().WithPrefix(path);
-  const std::string* section = cb->extra_section("MRPH");
+  const std::string_view* section = cb->extra_section("MRPH");
   HT_CHECK_OR_RETURN(section != nullptr, InvalidArgument)
       << path << ": this codebook embeds no morph model (trained with --morph none)";
   auto m = MorphemeSplitter::Parse(*section);
@@ -187,10 +187,10 @@ Command AddMorphCommand(CLI::App& app) {
       "train", "Learn a morpheme splitter from a gold file (supervised) or raw text");
   auto* gold = sub->add_option("--gold", f->gold,
                                "Gold segmentations: word<TAB>morph:TYPE/... or word<TAB>m1 m2 ...");
-  sub->add_option("corpus", f->corpus, "Raw text files for unsupervised training")
-      ->excludes(gold);
+  sub->add_option("corpus", f->corpus, "Raw text files for unsupervised training")->excludes(gold);
   sub->add_option("-o,--output", f->output, "Morph model to write (.morph)")->required();
-  sub->add_option("--lang", f->lang, "Language tag stored in the model (shown by inspect; no rules depend on it)");
+  sub->add_option("--lang", f->lang,
+                  "Language tag stored in the model (shown by inspect; no rules depend on it)");
   sub->add_option("--epochs", f->epochs, "Perceptron passes over the gold words")
       ->check(CLI::Range(1, 100))
       ->capture_default_str();

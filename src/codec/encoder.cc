@@ -823,7 +823,7 @@ StatusOr<Encoder> Encoder::CreateUnchecked(const Codebook& codebook,
     impl->penalty = codebook.morph_align_penalty();
   }
   bool indexed = false;
-  if (const std::string* index = codebook.extra_section(kIndexSection)) {
+  if (const std::string_view* index = codebook.extra_section(kIndexSection)) {
     auto read = impl->ReadIndex(codebook, *index);
     if (!read.ok()) return read.status().WithPrefix("section ENCX");
     indexed = *read;

@@ -220,7 +220,7 @@ class SplitterCutter final : public MorphCutter {
 StatusOr<Encoder> MakeEncoder(const Codebook& codebook, bool check) {
   std::shared_ptr<const MorphCutter> cutter;
   if (codebook.morph_aligned()) {
-    const std::string* model = codebook.extra_section("MRPH");
+    const std::string_view* model = codebook.extra_section("MRPH");
     HT_CHECK_OR_RETURN(model != nullptr, DataLoss)
         << "morph-aligned codebook without its morph model (section MRPH)";
     auto m = MorphemeSplitter::Parse(*model);

@@ -569,8 +569,9 @@ Codebook WithIndex(const Codebook& cb, const std::string& index) {
   auto copy = Codebook::Create(std::vector<Piece>(cb.pieces().begin(), cb.pieces().end()),
                                cb.scene_mode(), cb.metadata(), cb.self_tests());
   EXPECT_TRUE(copy.ok()) << copy.status().ToString();
-  for (const auto& [tag, payload] : cb.extra_sections())
-    if (tag != Encoder::kIndexSection) EXPECT_TRUE(copy->AddExtraSection(tag, payload).ok());
+  for (const Codebook::ExtraSection& x : cb.extra_sections())
+    if (x.tag != Encoder::kIndexSection)
+      EXPECT_TRUE(copy->AddExtraSection(x.tag, std::string(x.payload)).ok());
   if (!index.empty())
     EXPECT_TRUE(copy->AddExtraSection(std::string(Encoder::kIndexSection), index).ok());
   return std::move(copy).value();
@@ -588,7 +589,7 @@ std::vector<std::string> IndexProbeTexts() {
 
 TEST(EncoderIndexTest, TrainedCodebookCarriesTheTablesABuildMakes) {
   const Codebook& cb = testing::SampleCodebook();
-  const std::string* index = cb.extra_section(Encoder::kIndexSection);
+  const std::string_view* index = cb.extra_section(Encoder::kIndexSection);
   ASSERT_NE(index, nullptr);
   auto read = Encoder::Create(cb);
   ASSERT_TRUE(read.ok()) << read.status().ToString();
@@ -605,7 +606,7 @@ TEST(EncoderIndexTest, TrainedCodebookCarriesTheTablesABuildMakes) {
 
 TEST(EncoderIndexTest, IndexOfAnotherVocabularyOrRevisionIsBuiltAfresh) {
   const Codebook& cb = testing::SampleCodebook();
-  const std::string index = *cb.extra_section(Encoder::kIndexSection);
+  const std::string index(*cb.extra_section(Encoder::kIndexSection));
   for (size_t at : {size_t{0}, size_t{4}, size_t{11}}) {  // revision, codebook id (first, last)
     std::string other = index;
     other[at] ^= 1;
@@ -639,7 +640,7 @@ IndexLayout LayoutOf(std::string_view index) {
 // which would encode text as other bytes — is refused, in either trie.
 TEST(EncoderIndexTest, KeyThatDoesNotSpellItsPieceIsRefused) {
   const Codebook& cb = testing::SampleCodebook();
-  const std::string index = *cb.extra_section(Encoder::kIndexSection);
+  const std::string index(*cb.extra_section(Encoder::kIndexSection));
   const IndexLayout at = LayoutOf(index);
   for (size_t trie : {at.trie, at.bond_trie}) {
     const auto n = static_cast<uint32_t>(LoadLE(index.data() + trie, 4));
@@ -666,7 +667,7 @@ TEST(EncoderIndexTest, KeyThatDoesNotSpellItsPieceIsRefused) {
 // segmentation, are skipped here).
 TEST(EncoderIndexTest, DamagedIndexIsRefusedOrStaysLossless) {
   const Codebook& cb = testing::SampleCodebook();
-  const std::string index = *cb.extra_section(Encoder::kIndexSection);
+  const std::string index(*cb.extra_section(Encoder::kIndexSection));
   const Decoder dec(cb);
   std::vector<std::string> texts = testing::AdversarialInputs();
   texts.push_back(testing::ReadSample("ru_gogol_shinel.txt").substr(0, 20000));
