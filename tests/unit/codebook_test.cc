@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
+#include <fstream>
+#include <optional>
 #include <random>
 
 #include "common/bytes.h"
@@ -43,6 +46,36 @@ TEST(CodebookTest, TrainedCodebookRoundTrips) {
   auto parsed = Codebook::Parse(a);
   ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
   EXPECT_EQ(parsed->Serialize(), a);
+}
+
+// Extra sections of a loaded codebook stay in the file's buffer, which every
+// copy of the codebook shares: a copy keeps them after the original is gone
+// (under ASan this reads freed memory if it does not), and they are written
+// back byte for byte. A file of a megabyte or more goes on huge pages.
+TEST(CodebookTest, LoadedExtraSectionsOutliveTheCodebookTheyCameWith) {
+  for (size_t payload_bytes : {size_t{11}, size_t{3} << 20}) {
+    Codebook cb = SmallCodebook();
+    std::string payload(payload_bytes, 'x');
+    payload.front() = 'a';
+    payload.back() = 'z';
+    ASSERT_TRUE(cb.AddExtraSection("XTRA", payload).ok());
+    const std::string path = ::testing::TempDir() + "/extra_sections.htk";
+    const std::string file = cb.Serialize();
+    {
+      std::ofstream out(path, std::ios::binary);
+      out.write(file.data(), static_cast<std::streamsize>(file.size()));
+    }
+    std::optional<Codebook> copy;
+    {
+      auto loaded = Codebook::Load(path);
+      ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
+      copy.emplace(*loaded);
+    }
+    ASSERT_NE(copy->extra_section("XTRA"), nullptr);
+    EXPECT_EQ(*copy->extra_section("XTRA"), payload);
+    EXPECT_EQ(copy->Serialize(), file);
+    std::remove(path.c_str());
+  }
 }
 
 TEST(CodebookTest, MagicIsNotValidUtf8) {
