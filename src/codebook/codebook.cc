@@ -4,6 +4,7 @@
 // before anything is allocated, so a hostile file costs at most its own size.
 #include "hypertok/codebook.h"
 
+#include <algorithm>
 #include <cstring>
 #include <iterator>
 #include <set>
@@ -505,9 +506,13 @@ class FileBytes {
   // Reads the rest of src, failing past max_bytes.
   Status ReadAll(FileSource& src, size_t max_bytes) {
     const uint64_t hint = src.size_hint();
-    Grow(hint > 0 && hint <= max_bytes ? hint + 1 : size_t{1} << 16);
+    HT_CHECK_OR_RETURN(hint <= max_bytes, ResourceExhausted)
+        << src.name() << ": larger than " << max_bytes << " bytes";
+    // (Room for one byte more than a regular file holds, so its end shows
+    // without growing; a pipe's size shows only as it is read.)
+    Grow(hint > 0 ? hint + 1 : size_t{1} << 16);
     for (;;) {
-      if (size_ == cap_) Grow(2 * cap_);
+      if (size_ == cap_) Grow(std::min(2 * cap_, max_bytes + 1));
       HT_ASSIGN_OR_RETURN(size_t got, src.Read(data_ + size_, cap_ - size_));
       if (got == 0) return OkStatus();
       size_ += got;
