@@ -4,7 +4,6 @@
 // before anything is allocated, so a hostile file costs at most its own size.
 #include "hypertok/codebook.h"
 
-#include <algorithm>
 #include <cstring>
 #include <iterator>
 #include <set>
@@ -12,6 +11,7 @@
 #include "common/bytes.h"
 #include "common/hash.h"
 #include "common/huge_page_allocator.h"
+#include "common/read_rest.h"
 #include "hypertok/io.h"
 
 namespace hypertok {
@@ -505,20 +505,10 @@ class FileBytes {
   std::string_view view() const { return {data_, size_}; }
   // Reads the rest of src, failing past max_bytes.
   Status ReadAll(FileSource& src, size_t max_bytes) {
-    const uint64_t hint = src.size_hint();
-    HT_CHECK_OR_RETURN(hint <= max_bytes, ResourceExhausted)
-        << src.name() << ": larger than " << max_bytes << " bytes";
-    // (Room for one byte more than a regular file holds, so its end shows
-    // without growing; a pipe's size shows only as it is read.)
-    Grow(hint > 0 ? hint + 1 : size_t{1} << 16);
-    for (;;) {
-      if (size_ == cap_) Grow(std::min(2 * cap_, max_bytes + 1));
-      HT_ASSIGN_OR_RETURN(size_t got, src.Read(data_ + size_, cap_ - size_));
-      if (got == 0) return OkStatus();
-      size_ += got;
-      HT_CHECK_OR_RETURN(size_ <= max_bytes, ResourceExhausted)
-          << src.name() << ": larger than " << max_bytes << " bytes";
-    }
+    return ReadRest(src, max_bytes, &size_, [this](size_t cap) {
+      Grow(cap);
+      return data_;
+    });
   }
 
  private:

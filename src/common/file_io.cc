@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "common/read_rest.h"
 #include "hypertok/io.h"
 
 namespace hypertok {
@@ -130,27 +131,14 @@ Status FdSink::WriteRaw(std::string_view data) {
 
 StatusOr<std::string> ReadFileToString(const std::string& path, size_t max_bytes) {
   HT_ASSIGN_OR_RETURN(FileSource src, FileSource::Open(path));
-  auto too_big = [&] {
-    return ResourceExhaustedError(src.name() + ": larger than " + std::to_string(max_bytes) +
-                                  " bytes");
-  };
-  // Read straight into the string, sized from the file when it has a size
-  // (one byte more, so the end shows without growing): no copies, and no
-  // memory touched twice.
-  const uint64_t hint = src.size_hint();
-  if (hint > max_bytes) return too_big();
-  std::string out(hint > 0 ? hint + 1 : size_t{1} << 16, '\0');
+  // Read straight into the string: no copies, and no memory touched twice
+  // beyond the zero fill.
+  std::string out;
   size_t got = 0;
-  for (;;) {
-    if (got == out.size()) {
-      if (got > max_bytes) return too_big();
-      out.resize(std::min(out.size() * 2, max_bytes + 1));
-    }
-    HT_ASSIGN_OR_RETURN(size_t r, src.Read(out.data() + got, out.size() - got));
-    if (r == 0) break;
-    got += r;
-  }
-  if (got > max_bytes) return too_big();
+  HT_RETURN_IF_ERROR(ReadRest(src, max_bytes, &got, [&](size_t n) {
+    out.resize(n);
+    return out.data();
+  }));
   out.resize(got);
   return out;
 }

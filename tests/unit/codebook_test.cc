@@ -1,14 +1,17 @@
 #include "hypertok/codebook.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <fstream>
 #include <optional>
 #include <random>
+#include <thread>
 
 #include "common/bytes.h"
 #include "common/hash.h"
+#include "hypertok/io.h"
 #include "unit/test_util.h"
 
 namespace hypertok {
@@ -75,6 +78,47 @@ TEST(CodebookTest, LoadedExtraSectionsOutliveTheCodebookTheyCameWith) {
     EXPECT_EQ(*copy->extra_section("XTRA"), payload);
     EXPECT_EQ(copy->Serialize(), file);
     std::remove(path.c_str());
+  }
+}
+
+// Files are read whole up to a limit, from a regular file (sized from it)
+// and from a pipe (grown as read) alike (ReadRest, which Load uses too).
+TEST(ReadFileToStringTest, ReadsWholeFilesAndPipesUpToTheLimit) {
+  std::string bytes(300000, '\0');
+  for (size_t i = 0; i < bytes.size(); ++i) bytes[i] = static_cast<char>(i * 7);
+  const std::string path = ::testing::TempDir() + "/read_whole.bin";
+  {
+    std::ofstream out(path, std::ios::binary);
+    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  }
+  auto whole = ReadFileToString(path, bytes.size());
+  ASSERT_TRUE(whole.ok()) << whole.status().ToString();
+  EXPECT_EQ(*whole, bytes);
+  EXPECT_EQ(ReadFileToString(path, bytes.size() - 1).status().code(),
+            StatusCode::kResourceExhausted);
+  std::remove(path.c_str());
+  for (size_t limit : {bytes.size(), bytes.size() - 1}) {
+    int fds[2];
+    ASSERT_EQ(::pipe(fds), 0);
+    std::thread writer([&] {
+      for (size_t at = 0; at < bytes.size();) {
+        const ssize_t n = ::write(fds[1], bytes.data() + at, bytes.size() - at);
+        if (n <= 0) break;
+        // (The reader stops only after the last byte, so it never closes
+        // its end while this still writes.)
+        at += static_cast<size_t>(n);
+      }
+      ::close(fds[1]);
+    });
+    auto piped = ReadFileToString("/proc/self/fd/" + std::to_string(fds[0]), limit);
+    ::close(fds[0]);
+    writer.join();
+    if (limit == bytes.size()) {
+      ASSERT_TRUE(piped.ok()) << piped.status().ToString();
+      EXPECT_EQ(*piped, bytes);
+    } else {
+      EXPECT_EQ(piped.status().code(), StatusCode::kResourceExhausted);
+    }
   }
 }
 
