@@ -2,13 +2,20 @@
 // and a file give the same chunks) and cut into pieces — whole scenes, or
 // windows (WindowEnd) of a scene too long to wait for — which are grouped in
 // batches of about kBatchBytes. With one thread the caller's thread encodes
-// each batch and hands it to the sink. With N > 1, N workers encode batches
-// while the caller's thread reads ahead and hands finished batches to the
-// sink in input order, so reading, encoding and writing overlap. Pieces are
+// each batch and hands it to the sink. With N > 1, N - 1 workers encode
+// batches while the caller's thread reads ahead, hands finished batches to
+// the sink in input order and, while the oldest is still being encoded,
+// encodes queued ones itself: N threads in all, so reading, encoding and
+// writing overlap without a thread more than -T asked for. Pieces are
 // independent and cut from the bytes alone, so the ids do not depend on the
 // thread count or on how batches fall.
+//
+// Batches are small (128 KiB read at a time) so that no thread waits long
+// for the last batch at the end of an input, or for the first at its start
+// (docs/ARCHITECTURE.md, "Encode speed").
 #include "hypertok/pipeline.h"
 
+#include <chrono>
 #include <condition_variable>
 #include <cstring>
 #include <deque>
@@ -18,14 +25,15 @@
 #include <thread>
 #include <vector>
 
+#include "common/huge_page_allocator.h"
 #include "common/raw_buffer.h"
 
 namespace hypertok {
 
 namespace {
 
-constexpr size_t kReadBytes = size_t{1} << 20;
-constexpr size_t kBatchBytes = size_t{1} << 20;
+constexpr size_t kReadBytes = size_t{1} << 17;
+constexpr size_t kBatchBytes = size_t{1} << 17;
 // A batch is cut once it holds kBatchBytes; it may also carry the tail of the
 // previous one (a scene still waiting for its end, at most a window) and one
 // read past the cut.
@@ -41,15 +49,17 @@ struct Batch {
   RawBuffer text;
   std::vector<PieceRef> pieces;
   // The ids of all pieces, one after another: room for one id per byte of
-  // text (no piece has more), touched only as far as written.
-  std::unique_ptr<uint32_t[]> ids;
+  // text (no piece has more), touched only as far as written. (On huge
+  // pages: from jemalloc, the array of a batch smaller than 1 MiB landed in
+  // ranges already split into 4 KiB pages, ~30 faults per batch.)
+  HugeArray<uint32_t> ids;
   size_t ids_room = 0;
   bool document_end = false;
 
   void Encode(const Encoder& encoder, bool allow_special) {
     if (ids_room < text.size()) {
       ids_room = std::max(text.size(), kBatchCapacity);
-      ids = std::make_unique_for_overwrite<uint32_t[]>(ids_room);
+      ids = MakeHugeArray<uint32_t>(ids_room);
     }
     size_t n = 0;
     for (PieceRef& p : pieces) {
@@ -84,6 +94,18 @@ class WorkerPool {
       jobs_.push_back(std::move(job));
     }
     cv_.notify_one();
+  }
+  // Runs the oldest queued job on the calling thread; false if none waits.
+  bool RunOne() {
+    std::function<void()> job;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (jobs_.empty()) return false;
+      job = std::move(jobs_.front());
+      jobs_.pop_front();
+    }
+    job();
+    return true;
   }
 
  private:
@@ -129,9 +151,9 @@ Status EncodeSource(const Encoder& encoder, ByteSource* source, const EncodeOpti
     return OkStatus();
   };
 
-  // In flight (threads > 1): batches being encoded, oldest first. At most
-  // threads + 1 — one waiting for each worker besides the one the caller's
-  // thread is delivering — so memory stays bounded. (2 × threads kept no
+  // In flight (threads > 1): batches being encoded or queued, oldest first.
+  // At most threads + 1 — one for each thread to encode besides the one the
+  // caller's thread is delivering — so memory stays bounded. (2 × threads kept no
   // worker busier and made every batch object past the fourth a fresh pair
   // of huge pages: an English book's -T2 encode faulted in 33 instead of 29.)
   struct Pending {
@@ -143,10 +165,15 @@ Status EncodeSource(const Encoder& encoder, ByteSource* source, const EncodeOpti
   // page-faulted in) again.
   std::vector<std::unique_ptr<Batch>> spare;
   std::unique_ptr<WorkerPool> pool;
-  if (threads > 1) pool = std::make_unique<WorkerPool>(threads);
+  if (threads > 1) pool = std::make_unique<WorkerPool>(threads - 1);
   auto drain_one = [&]() -> Status {
     Pending p = std::move(in_flight.front());
     in_flight.pop_front();
+    // While the oldest batch is being encoded, the caller's thread encodes
+    // queued ones instead of waiting.
+    while (p.done.wait_for(std::chrono::seconds(0)) != std::future_status::ready) {
+      if (!pool->RunOne()) break;
+    }
     p.done.get();
     Status s = deliver(*p.batch);
     spare.push_back(std::move(p.batch));
