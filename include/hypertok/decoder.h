@@ -36,6 +36,12 @@ class Decoder {
   StatusOr<size_t> DecodedSize(std::span<const uint32_t> ids, uint64_t first_position = 0) const;
   char* DecodeTo(std::span<const uint32_t> ids, char* dst) const;
 
+  // For decoding without the length pass: kDataLoss for an id outside the
+  // vocabulary, as DecodedSize, but nothing summed. Then DecodeTo may write
+  // ids.size() * max_piece_bytes() + kSlack bytes at the most.
+  Status CheckIds(std::span<const uint32_t> ids, uint64_t first_position = 0) const;
+  size_t max_piece_bytes() const { return max_piece_bytes_; }
+
   std::string_view PieceBytes(uint32_t id) const {
     return std::string_view(blob_).substr(spans_[id].offset, spans_[id].length);
   }
@@ -48,6 +54,7 @@ class Decoder {
   };
   std::string blob_;         // all pieces' bytes in id order, then kSlack zeros
   std::vector<Span> spans_;  // where each id's bytes are in blob_
+  size_t max_piece_bytes_ = 0;
   uint64_t codebook_id_;
 };
 

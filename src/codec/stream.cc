@@ -329,9 +329,15 @@ StatusOr<StreamTotals> DecodeStream(const Decoder& decoder, ByteSource* source, 
   // Blocks are decoded a chunk of tokens at a time into buffers that stay in
   // cache, rather than widening a whole block of ids and materializing its
   // text: a block can be megabytes, and fresh memory is most of the cost.
-  constexpr size_t kChunkTokens = size_t{1} << 15;
-  auto ids = std::make_unique_for_overwrite<uint32_t[]>(kChunkTokens);
+  // A chunk is decoded into room for its longest possible text (so no pass
+  // over it sums its pieces' lengths first: that was a sixth of a decode),
+  // at most ~1 MiB of it.
+  constexpr size_t kMaxChunkTokens = size_t{1} << 15;
+  const size_t chunk_tokens = std::clamp<size_t>(
+      (size_t{1} << 20) / std::max<size_t>(decoder.max_piece_bytes(), 1), 1, kMaxChunkTokens);
+  auto ids = std::make_unique_for_overwrite<uint32_t[]>(chunk_tokens);
   RawBuffer out;
+  out.Reserve(chunk_tokens * decoder.max_piece_bytes() + Decoder::kSlack);
   StreamTotals all, cur;
   Hasher64 hash;
   bool ended = false;
@@ -371,13 +377,13 @@ StatusOr<StreamTotals> DecodeStream(const Decoder& decoder, ByteSource* source, 
       hash = Hasher64();
       continue;
     }
-    for (size_t at = 0; at < tokens.count; at += kChunkTokens) {
-      const size_t n = std::min(kChunkTokens, tokens.count - at);
+    for (size_t at = 0; at < tokens.count; at += chunk_tokens) {
+      const size_t n = std::min(chunk_tokens, tokens.count - at);
       tokens.Widen(at, n, ids.get());
       const std::span<const uint32_t> chunk(ids.get(), n);
-      StatusOr<size_t> size = decoder.DecodedSize(chunk, cur.tokens + at);
-      if (!size.ok()) return size.status().WithPrefix(source->name());
-      out.Resize(*size + Decoder::kSlack);
+      if (Status s = decoder.CheckIds(chunk, cur.tokens + at); !s.ok())
+        return s.WithPrefix(source->name());
+      out.Resize(n * decoder.max_piece_bytes() + Decoder::kSlack);
       out.Resize(decoder.DecodeTo(chunk, out.data()) - out.data());
       hash.Update(out.view());
       cur.bytes += out.size();

@@ -2,9 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <random>
 
 #include "common/hash.h"
+#include "hypertok/decoder.h"
 #include "hypertok/encoder.h"
 #include "unit/test_util.h"
 
@@ -165,6 +167,41 @@ TEST(StreamWideTokensTest, WideBlocksDecodeAcrossChunksAndNameABadIdByStreamPosi
   EXPECT_NE(err.status().message().find("token 123456 has id " + std::to_string(cb->size() + 7)),
             std::string::npos)
       << err.status().ToString();
+}
+
+// A chunk is decoded into room for its longest possible text: with pieces
+// of the longest length a codebook allows, in runs, chunks are fewer tokens
+// and still decode exactly (ASan sees a write past the room).
+TEST(StreamLongPiecesTest, ChunksOfTheLongestPiecesDecodeExactly) {
+  std::vector<Piece> pieces = Codebook::BytePieces();
+  for (int i = 0; i < 40; ++i) {
+    std::string p(Codebook::kMaxPieceBytes - static_cast<size_t>(i % 3),
+                  static_cast<char>('a' + i % 26));
+    p += std::to_string(i);
+    p.resize(std::min(p.size(), Codebook::kMaxPieceBytes));
+    pieces.push_back({p, PieceKind::kNormal});
+  }
+  auto cb = Codebook::Create(std::move(pieces), SceneMode::kDocument, {});
+  ASSERT_TRUE(cb.ok()) << cb.status().ToString();
+  Decoder dec(*cb);
+  ASSERT_EQ(dec.max_piece_bytes(), Codebook::kMaxPieceBytes);
+  std::mt19937_64 rng(testing::TestSeed());
+  std::vector<uint32_t> ids(6000);
+  std::string want;
+  for (size_t i = 0; i < ids.size(); ++i) {
+    // Long runs of long pieces (a chunk's room is all used), broken by bytes.
+    ids[i] = i % 1500 < 1400 ? 256 + static_cast<uint32_t>(rng() % 40)
+                             : static_cast<uint32_t>(rng() % 256);
+    want += cb->piece(ids[i]).bytes;
+  }
+  std::string s;
+  StringSink sink(&s);
+  StreamWriter w(&sink, cb->id(), cb->size());
+  ASSERT_TRUE(w.Add(ids, want, true, true).ok());
+  ASSERT_TRUE(w.Finish().ok());
+  auto back = DecodeFromStream(*cb, s);
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_TRUE(*back == want);
 }
 
 TEST_F(StreamTest, SummaryReportsTotals) {
