@@ -10,6 +10,7 @@
 #ifndef HYPERTOK_STREAM_H_
 #define HYPERTOK_STREAM_H_
 
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <span>
@@ -110,14 +111,24 @@ struct TokenBytes {
     if (width == 4) v |= uint32_t{p[2]} << 16 | uint32_t{p[3]} << 24;
     return v;
   }
-  // Tokens [from, from + n) as 32-bit ids into out.
-  void Widen(size_t from, size_t n, uint32_t* out) const {
+  // Tokens [from, from + n) as 32-bit ids into out; returns the largest (0
+  // for n = 0), so a decoder can check them against its vocabulary without
+  // another pass.
+  uint32_t Widen(size_t from, size_t n, uint32_t* out) const {
+    uint32_t largest = 0;
     if (width == 2) {  // the common case, kept to a loop the compiler vectorizes
       const unsigned char* p = reinterpret_cast<const unsigned char*>(data) + 2 * from;
-      for (size_t i = 0; i < n; ++i) out[i] = p[2 * i] | uint32_t{p[2 * i + 1]} << 8;
+      for (size_t i = 0; i < n; ++i) {
+        out[i] = p[2 * i] | uint32_t{p[2 * i + 1]} << 8;
+        largest = std::max(largest, out[i]);
+      }
     } else {
-      for (size_t i = 0; i < n; ++i) out[i] = (*this)[from + i];
+      for (size_t i = 0; i < n; ++i) {
+        out[i] = (*this)[from + i];
+        largest = std::max(largest, out[i]);
+      }
     }
+    return largest;
   }
 };
 

@@ -379,10 +379,11 @@ StatusOr<StreamTotals> DecodeStream(const Decoder& decoder, ByteSource* source, 
     }
     for (size_t at = 0; at < tokens.count; at += chunk_tokens) {
       const size_t n = std::min(chunk_tokens, tokens.count - at);
-      tokens.Widen(at, n, ids.get());
+      const uint32_t largest = tokens.Widen(at, n, ids.get());
       const std::span<const uint32_t> chunk(ids.get(), n);
-      if (Status s = decoder.CheckIds(chunk, cur.tokens + at); !s.ok())
-        return s.WithPrefix(source->name());
+      if (largest >= decoder.vocab_size()) {  // CheckIds names the first such id
+        return decoder.CheckIds(chunk, cur.tokens + at).WithPrefix(source->name());
+      }
       out.Resize(n * decoder.max_piece_bytes() + Decoder::kSlack);
       out.Resize(decoder.DecodeTo(chunk, out.data()) - out.data());
       hash.Update(out.view());
