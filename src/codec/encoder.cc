@@ -428,31 +428,45 @@ StatusOr<bool> Encoder::Impl::ReadIndex(const Codebook& cb, std::string_view pay
   // Each trie key must spell its piece: then whatever the index holds, a
   // match in text is that piece's bytes, and encoding stays lossless.
   // (No key has more symbols — characters, bytes or units — than its
-  // piece has bytes.)
+  // piece has bytes.) A key is checked as a shorter key's piece followed by
+  // the bytes of some symbols (SymbolTrie::KeyCheck): `rest` of piece v,
+  // after its prefix piece's bytes, must be exactly those bytes.
   auto piece_bytes = [&](uint32_t v) { return normal(v) ? cb.piece(v).bytes.size() : 0; };
-  decltype(SymbolTrie::KeyCheck::spells) spells;
+  auto rest_of = [&](uint32_t v, uint32_t prefix, std::string_view* rest) {
+    if (!normal(v)) return false;
+    *rest = cb.piece(v).bytes;
+    if (prefix == SymbolTrie::kNoValue) return true;
+    const std::string_view p = cb.piece(prefix).bytes;  // (prefix < cb.size(): checked)
+    if (!rest->starts_with(p)) return false;
+    rest->remove_prefix(p.size());
+    return true;
+  };
+  // The bytes of each symbol: a character of the alphabet (symbol s is its
+  // s-th character, from 1), or a byte.
+  std::vector<std::string_view> symbol_bytes(1);
   if (whole_char_pieces) {
-    spells = [&](uint32_t v, std::span<const uint32_t> path) {
-      if (!normal(v)) return false;
-      const std::string_view p = cb.piece(v).bytes;
-      const auto* b = reinterpret_cast<const uint8_t*>(p.data());
-      size_t k = 0;
-      for (size_t i = 0, len; i < p.size(); i += len, ++k)
-        if (k == path.size() || alphabet.SymbolAt(b + i, p.size() - i, &len) != path[k])
-          return false;
-      return k == path.size();
-    };
-  } else {
-    spells = [&](uint32_t v, std::span<const uint32_t> path) {
-      if (!normal(v) || path.size() != cb.piece(v).bytes.size()) return false;
-      for (size_t k = 0; k < path.size(); ++k)
-        if (path[k] != static_cast<uint8_t>(cb.piece(v).bytes[k])) return false;
-      return true;
-    };
+    for (size_t i = 0, len; i < chars.size(); i += len) {
+      len = Utf8SequenceLength(chars.substr(i));  // (valid: FromChars checked)
+      symbol_bytes.push_back(chars.substr(i, len));
+    }
   }
+  auto extends = [&](uint32_t v, uint32_t prefix, std::span<const uint32_t> path) {
+    std::string_view rest;
+    if (!rest_of(v, prefix, &rest)) return false;
+    for (uint32_t s : path) {
+      if (whole_char_pieces) {
+        if (!rest.starts_with(symbol_bytes[s])) return false;  // (s in the alphabet: checked)
+        rest.remove_prefix(symbol_bytes[s].size());
+      } else {
+        if (rest.empty() || static_cast<uint8_t>(rest[0]) != s) return false;
+        rest.remove_prefix(1);
+      }
+    }
+    return rest.empty();
+  };
   HT_ASSIGN_OR_RETURN(
       trie, SymbolTrie::Deserialize(r, whole_char_pieces ? alphabet.size() + 1 : 256,
-                                    whole_char_pieces ? 1 : 0, cb.size(), {piece_bytes, spells},
+                                    whole_char_pieces ? 1 : 0, cb.size(), {piece_bytes, extends},
                                     "character trie"));
   uint64_t n_units = 0;
   HT_CHECK_OR_RETURN(r.Varint(&n_units) && n_units <= r.remaining(), DataLoss)
@@ -466,9 +480,9 @@ StatusOr<bool> Encoder::Impl::ReadIndex(const Codebook& cb, std::string_view pay
   }
   has_bonds = n_units > 0;
   if (has_bonds) {
-    auto units_spell = [&](uint32_t v, std::span<const uint32_t> path) {
-      if (!normal(v)) return false;
-      std::string_view rest = cb.piece(v).bytes;
+    auto units_extend = [&](uint32_t v, uint32_t prefix, std::span<const uint32_t> path) {
+      std::string_view rest;
+      if (!rest_of(v, prefix, &rest)) return false;
       for (uint32_t u : path) {
         if (!rest.starts_with(bond_units.Key(u))) return false;
         rest.remove_prefix(bond_units.Key(u).size());
@@ -477,7 +491,7 @@ StatusOr<bool> Encoder::Impl::ReadIndex(const Codebook& cb, std::string_view pay
     };
     HT_ASSIGN_OR_RETURN(bond_trie,
                         SymbolTrie::Deserialize(r, static_cast<uint32_t>(n_units), 0, cb.size(),
-                                                {piece_bytes, units_spell}, "bond trie"));
+                                                {piece_bytes, units_extend}, "bond trie"));
   }
   // The memo maps a unit to a single piece only where the unit is that
   // piece's bytes, so these too can only be right or unused.

@@ -71,13 +71,19 @@ class SymbolTrie {
   // `alphabet` stay inside the array and meet only the keys they should:
   // every base + alphabet within it, every child's symbol at least
   // min_symbol, values only on nodes reached from the root, each below
-  // value_limit, and keys.spells(value, path) true for each (path: the
-  // symbols from the root to the value's node, at most keys.max_len(value)
-  // of them, so that a crafted trie cannot make the walks long). The child
-  // filters are recomputed. Any failure is kDataLoss naming `what`.
+  // value_limit, and each value's key the symbols from the root to its node.
+  // That last is checked a step at a time: keys.extends(value, prefix,
+  // rest) must hold, where prefix is the value of the nearest node above
+  // the value's that has one (kNoValue if none: the root) and rest the
+  // symbols from there down, at most keys.max_len(value) of them (so that a
+  // crafted trie cannot make the walks long). extends must say whether
+  // value's key is prefix's key (empty for kNoValue) followed by rest, rest
+  // never empty: then every key is longer than its prefix's, and by
+  // induction on length every path spells its key. The child filters are
+  // recomputed. Any failure is kDataLoss naming `what`.
   struct KeyCheck {
     std::function<size_t(uint32_t value)> max_len;
-    std::function<bool(uint32_t value, std::span<const uint32_t> path)> spells;
+    std::function<bool(uint32_t value, uint32_t prefix, std::span<const uint32_t> rest)> extends;
   };
   static StatusOr<SymbolTrie> Deserialize(ByteReader& r, uint32_t alphabet, uint32_t min_symbol,
                                           uint32_t value_limit, const KeyCheck& keys,

@@ -637,28 +637,48 @@ IndexLayout LayoutOf(std::string_view index) {
 }
 
 // An index whose trie sends a key to another piece than the one it spells —
-// which would encode text as other bytes — is refused, in either trie.
+// which would encode text as other bytes — is refused, in either trie: any
+// other piece, and a longer one that begins with the key's own piece (the
+// key spells all of that piece, but only part of the one it is sent to).
 TEST(EncoderIndexTest, KeyThatDoesNotSpellItsPieceIsRefused) {
   const Codebook& cb = testing::SampleCodebook();
   const std::string index(*cb.extra_section(Encoder::kIndexSection));
   const IndexLayout at = LayoutOf(index);
+  auto normal = [&](uint32_t id) { return cb.piece(id).kind == PieceKind::kNormal; };
   for (size_t trie : {at.trie, at.bond_trie}) {
+    const char* what = trie == at.trie ? "character trie" : "bond trie";
     const auto n = static_cast<uint32_t>(LoadLE(index.data() + trie, 4));
+    // A leaf (no key below it to be checked against its piece) whose value
+    // is the first of two: its piece, and a longer normal piece that begins
+    // with it.
+    std::vector<bool> parent(n);
+    for (uint32_t i = 0; i < n; ++i)
+      if (const auto check = LoadLE(index.data() + trie + 4 + 12 * size_t{i} + 4, 4); check != 0)
+        parent[check - 1] = true;
     size_t value_at = 0;
-    for (uint32_t i = 0; i < n && value_at == 0; ++i)
-      if (LoadLE(index.data() + trie + 4 + 12 * i + 8, 4) != SymbolTrie::kNoValue)
-        value_at = trie + 4 + 12 * i + 8;
-    ASSERT_NE(value_at, 0u);
-    const auto value = static_cast<uint32_t>(LoadLE(index.data() + value_at, 4));
+    uint32_t value = 0, longer = 0;
+    for (uint32_t i = 0; i < n && longer == 0; ++i) {
+      if (parent[i]) continue;
+      value_at = trie + 4 + 12 * size_t{i} + 8;
+      value = static_cast<uint32_t>(LoadLE(index.data() + value_at, 4));
+      if (value == SymbolTrie::kNoValue) continue;
+      for (uint32_t id = 256; id < cb.size() && longer == 0; ++id)
+        if (normal(id) && cb.piece(id).bytes.size() > cb.piece(value).bytes.size() &&
+            cb.piece(id).bytes.starts_with(cb.piece(value).bytes))
+          longer = id;
+    }
+    ASSERT_NE(longer, 0u) << what;
     uint32_t other = 256;
-    while (other == value || cb.piece(other).kind != PieceKind::kNormal) ++other;
-    std::string bad = index;
-    for (int k = 0; k < 4; ++k) bad[value_at + k] = static_cast<char>(other >> (8 * k));
-    auto enc = Encoder::CreateUnchecked(WithIndex(cb, bad));
-    ASSERT_FALSE(enc.ok()) << (trie == at.trie ? "character trie" : "bond trie");
-    EXPECT_EQ(enc.status().code(), StatusCode::kDataLoss);
-    EXPECT_NE(enc.status().message().find("section ENCX"), std::string::npos)
-        << enc.status().ToString();
+    while (other == value || !normal(other)) ++other;
+    for (uint32_t sent_to : {other, longer}) {
+      std::string bad = index;
+      for (int k = 0; k < 4; ++k) bad[value_at + k] = static_cast<char>(sent_to >> (8 * k));
+      auto enc = Encoder::CreateUnchecked(WithIndex(cb, bad));
+      ASSERT_FALSE(enc.ok()) << what << ": piece " << value << " sent to " << sent_to;
+      EXPECT_EQ(enc.status().code(), StatusCode::kDataLoss);
+      EXPECT_NE(enc.status().message().find("section ENCX"), std::string::npos)
+          << enc.status().ToString();
+    }
   }
 }
 

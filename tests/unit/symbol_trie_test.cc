@@ -137,17 +137,17 @@ struct StoredTrie {
   std::string bytes;  // what Serialize wrote
   StatusOr<SymbolTrie> Read(std::string_view b, uint32_t min_symbol = 0) const {
     ByteReader r(b);
-    return SymbolTrie::Deserialize(r, 256, min_symbol, static_cast<uint32_t>(keys.size()),
-                                   {.max_len = [&](uint32_t v) { return keys[v].size(); },
-                                    .spells =
-                                        [&](uint32_t v, std::span<const uint32_t> path) {
-                                          if (path.size() != keys[v].size()) return false;
-                                          for (size_t i = 0; i < path.size(); ++i)
-                                            if (path[i] != static_cast<uint8_t>(keys[v][i]))
-                                              return false;
-                                          return true;
-                                        }},
-                                   "test trie");
+    return SymbolTrie::Deserialize(
+        r, 256, min_symbol, static_cast<uint32_t>(keys.size()),
+        {.max_len = [&](uint32_t v) { return keys[v].size(); },
+         .extends =
+             [&](uint32_t v, uint32_t prefix, std::span<const uint32_t> rest) {
+               std::string key;
+               if (prefix != SymbolTrie::kNoValue) key = keys[prefix];
+               for (uint32_t s : rest) key += static_cast<char>(s);
+               return key == keys[v];
+             }},
+        "test trie");
   }
   // The u32 at field f (0 base, 1 check, 2 value) of slot i.
   uint32_t Field(uint32_t i, int f) const {
