@@ -24,6 +24,7 @@
 #include <cstddef>
 #include <cstdio>
 #include <thread>
+#include <utility>
 
 #include "common/huge_page_allocator.h"
 
@@ -52,7 +53,7 @@ __attribute__((constructor)) void MainArenaGrowsByHugePages() {
 }  // namespace
 
 // The arenas of the worker threads, which jemalloc hands out in order to new
-// threads — one per thread up to kMaxArenas in all: each arena costs ~2 MB
+// threads — one per worker up to kMaxArenas in all: each arena costs ~2 MB
 // of resident memory (its metadata, on huge pages) whether or not a thread
 // comes to use it, so threads past the first few get arenas that grow the
 // default way (first touches slower, nothing else), and a one-thread run
@@ -62,24 +63,27 @@ __attribute__((constructor)) void MainArenaGrowsByHugePages() {
 // holds the freed scratch of loading, whose huge pages a purge splits (the
 // next touches of that memory then fault 4 KiB at a time: 690 page faults
 // instead of 190 in an English book's -T2 encode).
-// (Commands that encode file after file call it for each: it acts only when
-// asked for more arenas than it has prepared; the main thread calls it.)
-void PrepareArenasForThreads(int threads) {
+// (It acts only when asked for more arenas than it has prepared. Each
+// arena's metadata is a fresh huge page to clear, ~0.2 ms: hence a thread of
+// its own, which encode starts before loading its model.)
+std::future<void> PrepareArenasForWorkers(int workers) {
   constexpr unsigned kMaxArenas = 5;
   static unsigned prepared = 1;  // arena 0, before main
-  if (threads <= 1) return;
+  std::promise<void> none;
+  none.set_value();
+  if (workers <= 0) return none.get_future();
   unsigned narenas = 0;
   size_t len = sizeof narenas;
-  if (mallctl("arenas.narenas", &narenas, &len, nullptr, 0) != 0) return;
-  const unsigned wanted = std::min({narenas, kMaxArenas, static_cast<unsigned>(threads) + 1});
-  if (wanted <= prepared) return;
+  if (mallctl("arenas.narenas", &narenas, &len, nullptr, 0) != 0) return none.get_future();
+  const unsigned wanted = std::min({narenas, kMaxArenas, static_cast<unsigned>(workers) + 1});
+  if (wanted <= prepared) return none.get_future();
+  const unsigned from = std::exchange(prepared, wanted);
   // (An arena that does not exist yet cannot be set: the thread moves into
   // each, which makes it, then ends.)
-  std::thread([from = prepared, wanted] {
+  return std::async(std::launch::async, [from, wanted] {
     for (unsigned a = from; a < wanted; ++a)
       if (mallctl("thread.arena", nullptr, nullptr, &a, sizeof a) == 0) GrowByHugePages(a);
-  }).join();
-  prepared = wanted;
+  });
 }
 
 }  // namespace hypertok::cli
@@ -87,7 +91,11 @@ void PrepareArenasForThreads(int threads) {
 #else  // without jemalloc: the system allocator as it is
 
 namespace hypertok::cli {
-void PrepareArenasForThreads(int) {}
+std::future<void> PrepareArenasForWorkers(int) {
+  std::promise<void> none;
+  none.set_value();
+  return none.get_future();
+}
 }  // namespace hypertok::cli
 
 #endif

@@ -44,12 +44,15 @@ CLI::Option* AddThreadsOption(CLI::App* app, int* threads) {
       ->check(CLI::Range(0, 1024));
 }
 
+int ThreadCount(int threads) {
+  if (threads > 0) return threads;
+  const unsigned n = std::thread::hardware_concurrency();
+  return n ? static_cast<int>(n) : 1;
+}
+
 int ResolveThreads(int threads) {
-  if (threads <= 0) {
-    const unsigned n = std::thread::hardware_concurrency();
-    threads = n ? static_cast<int>(n) : 1;
-  }
-  PrepareArenasForThreads(threads);
+  threads = ThreadCount(threads);
+  PrepareArenasForWorkers(threads).wait();  // (workers besides the main thread)
   return threads;
 }
 

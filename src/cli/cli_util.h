@@ -61,8 +61,11 @@ CLI::Option* AddMaxMemoryOption(CLI::App* app, std::string* size);
 
 // Adds the shared -T/--threads option; 0 means all cores.
 CLI::Option* AddThreadsOption(CLI::App* app, int* threads);
-// The thread count a -T value means; readies the allocator for that many
-// threads (PrepareArenasForThreads, allocator.h).
+// The thread count a -T value means.
+int ThreadCount(int threads);
+// The same, and readies the allocator for that many worker threads besides
+// the main one (PrepareArenasForWorkers, allocator.h), as the commands that
+// run N workers and their main thread do.
 int ResolveThreads(int threads);
 
 // Exit code for a failed status: 2 for usage errors, 1 otherwise.

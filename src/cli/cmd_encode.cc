@@ -5,7 +5,9 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <future>
 
+#include "cli/allocator.h"
 #include "cli/cli_util.h"
 #include "cli/output.h"
 #include "cli/progress.h"
@@ -46,6 +48,10 @@ Status VerifyAndRemoveInputs(const EncodeFlags& f, const Codebook& codebook,
 }
 
 Status RunEncode(const EncodeFlags& f) {
+  // -T N is the caller's thread and N - 1 workers (EncodeSource), whose
+  // arenas are readied while the model loads.
+  const int threads = ThreadCount(f.threads);
+  std::future<void> arenas = PrepareArenasForWorkers(threads - 1);
   HT_ASSIGN_OR_RETURN(EncodingModel loaded, LoadEncodingModel(f.model));
   const EncodingModel& m = KeepUntilExit(std::move(loaded));
   HT_ASSIGN_OR_RETURN(SceneMode scene, SceneOrDefault(f.scene, m.codebook));
@@ -73,9 +79,10 @@ Status RunEncode(const EncodeFlags& f) {
   Progress progress("encode", TotalInputBytes(inputs));
   EncodeCounts counts;
   EncodeOptions opts{.scene = scene,
-                     .threads = ResolveThreads(f.threads),
+                     .threads = threads,
                      .allow_special = f.allow_special,
                      .progress = [&](uint64_t done) { progress.Update(counts.bytes + done); }};
+  arenas.wait();
   for (const std::string& path : inputs) {
     HT_ASSIGN_OR_RETURN(FileSource src, FileSource::Open(path));
     HT_RETURN_IF_ERROR(EncodeSource(m.encoder, &src, opts, sink, &counts));
