@@ -52,13 +52,17 @@ class Encoder {
   // Builds the matcher from the codebook and re-encodes its self-test samples;
   // a mismatch is kDataLoss (a corrupt codebook or an incompatible build).
   // A morph-aligned codebook needs `cutter` (kFailedPrecondition without
-  // one); other codebooks ignore it.
+  // one); other codebooks ignore it. With threads > 1, reading the
+  // codebook's index (below) uses a second thread for a while; the encoder
+  // is the same.
   static StatusOr<Encoder> Create(const Codebook& codebook,
-                                  std::shared_ptr<const MorphCutter> cutter = nullptr);
+                                  std::shared_ptr<const MorphCutter> cutter = nullptr,
+                                  int threads = 1);
   // The same without running the self-tests (the trainer uses it to compute
   // them in the first place).
   static StatusOr<Encoder> CreateUnchecked(const Codebook& codebook,
-                                           std::shared_ptr<const MorphCutter> cutter = nullptr);
+                                           std::shared_ptr<const MorphCutter> cutter = nullptr,
+                                           int threads = 1);
 
   // The encoder's tables, as optional codebook section kIndexSection
   // (docs/FORMAT.md): Create reads them from a codebook that has it instead

@@ -89,8 +89,9 @@ StatusOr<std::vector<std::string>> ReservedSpecialTokens(const TrainOptions& opt
 
 // An encoder for any codebook: for a morph-aligned one it runs the
 // codebook's own morph model (section MRPH) to place word boundaries;
-// otherwise it is Encoder::Create. `check` runs the self-tests.
-StatusOr<Encoder> MakeEncoder(const Codebook& codebook, bool check = true);
+// otherwise it is Encoder::Create. `check` runs the self-tests; `threads`
+// as for Encoder::Create.
+StatusOr<Encoder> MakeEncoder(const Codebook& codebook, bool check = true, int threads = 1);
 
 class Trainer {
  public:

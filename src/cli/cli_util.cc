@@ -62,9 +62,9 @@ int ExitCodeFor(const Status& status) {
   return kExitError;
 }
 
-StatusOr<EncodingModel> LoadEncodingModel(const std::string& path) {
+StatusOr<EncodingModel> LoadEncodingModel(const std::string& path, int threads) {
   HT_ASSIGN_OR_RETURN(Codebook cb, Codebook::Load(path));
-  auto enc = MakeEncoder(cb);
+  auto enc = MakeEncoder(cb, /*check=*/true, threads);
   if (!enc.ok()) return enc.status().WithPrefix(path);
   return EncodingModel{std::move(cb), std::move(enc).value()};
 }

@@ -77,7 +77,7 @@ struct EncodingModel {
   Codebook codebook;
   Encoder encoder;
 };
-StatusOr<EncodingModel> LoadEncodingModel(const std::string& path);
+StatusOr<EncodingModel> LoadEncodingModel(const std::string& path, int threads = 1);
 
 // Moves `value` to storage that is never freed and returns it there, for
 // what a command uses until the process ends: the exit reclaims it at no

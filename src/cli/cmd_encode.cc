@@ -52,7 +52,7 @@ Status RunEncode(const EncodeFlags& f) {
   // arenas are readied while the model loads.
   const int threads = ThreadCount(f.threads);
   std::future<void> arenas = PrepareArenasForWorkers(threads - 1);
-  HT_ASSIGN_OR_RETURN(EncodingModel loaded, LoadEncodingModel(f.model));
+  HT_ASSIGN_OR_RETURN(EncodingModel loaded, LoadEncodingModel(f.model, threads));
   const EncodingModel& m = KeepUntilExit(std::move(loaded));
   HT_ASSIGN_OR_RETURN(SceneMode scene, SceneOrDefault(f.scene, m.codebook));
   HT_CHECK_OR_RETURN(!f.zstd || f.format == "hts", InvalidArgument)

@@ -20,6 +20,7 @@
 #include <algorithm>
 #include <bit>
 #include <cstring>
+#include <future>
 #include <numeric>
 #include <span>
 #include <utility>
@@ -185,6 +186,24 @@ WindowScratch& ThreadWindowScratch() {
   return scratch;
 }
 
+// What an index may map a key to: a normal piece (not a byte, not special).
+bool IsNormalPiece(const Codebook& cb, uint32_t v) {
+  return v >= 256 && v < cb.size() && cb.piece(v).kind == PieceKind::kNormal;
+}
+
+// The bytes of normal piece v after those of piece `prefix` (all of them for
+// SymbolTrie::kNoValue) in *rest; false when v is no normal piece or does
+// not begin with prefix's bytes. (prefix < cb.size(), as Deserialize checks.)
+bool PieceAfter(const Codebook& cb, uint32_t v, uint32_t prefix, std::string_view* rest) {
+  if (!IsNormalPiece(cb, v)) return false;
+  *rest = cb.piece(v).bytes;
+  if (prefix == SymbolTrie::kNoValue) return true;
+  const std::string_view p = cb.piece(prefix).bytes;
+  if (!rest->starts_with(p)) return false;
+  rest->remove_prefix(p.size());
+  return true;
+}
+
 }  // namespace
 
 struct Encoder::Impl {
@@ -224,7 +243,11 @@ struct Encoder::Impl {
   // another vocabulary or another revision of these tables; then Finish
   // sets up what both share.
   void Build(const Codebook& cb);
-  StatusOr<bool> ReadIndex(const Codebook& cb, std::string_view payload);
+  // With char_trie, the character trie is read and checked on a thread of
+  // its own, whose outcome *char_trie holds (and which writes `trie`): the
+  // caller must get it before the encoder is used.
+  StatusOr<bool> ReadIndex(const Codebook& cb, std::string_view payload,
+                           std::future<Status>* char_trie);
   void Finish(const Codebook& cb);
   std::string SerializeIndex() const;
   // Normal pieces that are one unit each, in id order, at most
@@ -407,7 +430,8 @@ void Encoder::Impl::Finish(const Codebook& cb) {
   }
 }
 
-StatusOr<bool> Encoder::Impl::ReadIndex(const Codebook& cb, std::string_view payload) {
+StatusOr<bool> Encoder::Impl::ReadIndex(const Codebook& cb, std::string_view payload,
+                                        std::future<Status>* char_trie) {
   ByteReader r(payload);
   uint32_t revision = 0;
   uint64_t id = 0;
@@ -422,24 +446,15 @@ StatusOr<bool> Encoder::Impl::ReadIndex(const Codebook& cb, std::string_view pay
   HT_CHECK_OR_RETURN(whole_char_pieces ? CharAlphabet::FromChars(chars, &alphabet) : chars.empty(),
                      DataLoss)
       << "the alphabet is not distinct characters in increasing order";
-  auto normal = [&](uint32_t v) {
-    return v >= 256 && v < cb.size() && cb.piece(v).kind == PieceKind::kNormal;
-  };
+  const Codebook* const c = &cb;
+  auto normal = [c](uint32_t v) { return IsNormalPiece(*c, v); };
   // Each trie key must spell its piece: then whatever the index holds, a
   // match in text is that piece's bytes, and encoding stays lossless.
   // (No key has more symbols — characters, bytes or units — than its
   // piece has bytes.) A key is checked as a shorter key's piece followed by
-  // the bytes of some symbols (SymbolTrie::KeyCheck): `rest` of piece v,
-  // after its prefix piece's bytes, must be exactly those bytes.
-  auto piece_bytes = [&](uint32_t v) { return normal(v) ? cb.piece(v).bytes.size() : 0; };
-  auto rest_of = [&](uint32_t v, uint32_t prefix, std::string_view* rest) {
-    if (!normal(v)) return false;
-    *rest = cb.piece(v).bytes;
-    if (prefix == SymbolTrie::kNoValue) return true;
-    const std::string_view p = cb.piece(prefix).bytes;  // (prefix < cb.size(): checked)
-    if (!rest->starts_with(p)) return false;
-    rest->remove_prefix(p.size());
-    return true;
+  // the bytes of some symbols (SymbolTrie::KeyCheck).
+  auto piece_bytes = [c](uint32_t v) {
+    return IsNormalPiece(*c, v) ? c->piece(v).bytes.size() : 0;
   };
   // The bytes of each symbol: a character of the alphabet (symbol s is its
   // s-th character, from 1), or a byte.
@@ -450,24 +465,44 @@ StatusOr<bool> Encoder::Impl::ReadIndex(const Codebook& cb, std::string_view pay
       symbol_bytes.push_back(chars.substr(i, len));
     }
   }
-  auto extends = [&](uint32_t v, uint32_t prefix, std::span<const uint32_t> path) {
-    std::string_view rest;
-    if (!rest_of(v, prefix, &rest)) return false;
-    for (uint32_t s : path) {
-      if (whole_char_pieces) {
-        if (!rest.starts_with(symbol_bytes[s])) return false;  // (s in the alphabet: checked)
-        rest.remove_prefix(symbol_bytes[s].size());
-      } else {
-        if (rest.empty() || static_cast<uint8_t>(rest[0]) != s) return false;
-        rest.remove_prefix(1);
-      }
-    }
-    return rest.empty();
+  SymbolTrie::KeyCheck char_keys{
+      piece_bytes, [c, whole = whole_char_pieces, symbol_bytes = std::move(symbol_bytes)](
+                       uint32_t v, uint32_t prefix, std::span<const uint32_t> path) {
+        std::string_view rest;
+        if (!PieceAfter(*c, v, prefix, &rest)) return false;
+        for (uint32_t s : path) {
+          if (whole) {
+            if (!rest.starts_with(symbol_bytes[s])) return false;  // (s in the alphabet: checked)
+            rest.remove_prefix(symbol_bytes[s].size());
+          } else {
+            if (rest.empty() || static_cast<uint8_t>(rest[0]) != s) return false;
+            rest.remove_prefix(1);
+          }
+        }
+        return rest.empty();
+      }};
+  auto read_char_trie = [this, c, alphabet_size = whole_char_pieces ? alphabet.size() + 1 : 256,
+                         min_symbol = whole_char_pieces ? 1u : 0u,
+                         keys = std::move(char_keys)](ByteReader& from) -> Status {
+    HT_ASSIGN_OR_RETURN(trie, SymbolTrie::Deserialize(from, alphabet_size, min_symbol, c->size(),
+                                                      keys, "character trie"));
+    return OkStatus();
   };
-  HT_ASSIGN_OR_RETURN(
-      trie, SymbolTrie::Deserialize(r, whole_char_pieces ? alphabet.size() + 1 : 256,
-                                    whole_char_pieces ? 1 : 0, cb.size(), {piece_bytes, extends},
-                                    "character trie"));
+  // On a thread of its own, the character trie is the next u32 n and n
+  // slots of 12 bytes; a count the section cannot hold is left for the
+  // reading here to report.
+  uint32_t n_slots = 0;
+  const uint64_t trie_bytes = ByteReader(r).U32(&n_slots) ? 4 + 12 * uint64_t{n_slots} : 0;
+  if (char_trie == nullptr || trie_bytes == 0 || trie_bytes > r.remaining()) {
+    HT_RETURN_IF_ERROR(read_char_trie(r));
+  } else {
+    std::string_view bytes;
+    r.Bytes(trie_bytes, &bytes);
+    *char_trie = std::async(std::launch::async, [read = std::move(read_char_trie), bytes]() {
+      ByteReader from(bytes);
+      return read(from);
+    });
+  }
   uint64_t n_units = 0;
   HT_CHECK_OR_RETURN(r.Varint(&n_units) && n_units <= r.remaining(), DataLoss)
       << "bad bond unit count";
@@ -482,7 +517,7 @@ StatusOr<bool> Encoder::Impl::ReadIndex(const Codebook& cb, std::string_view pay
   if (has_bonds) {
     auto units_extend = [&](uint32_t v, uint32_t prefix, std::span<const uint32_t> path) {
       std::string_view rest;
-      if (!rest_of(v, prefix, &rest)) return false;
+      if (!PieceAfter(cb, v, prefix, &rest)) return false;
       for (uint32_t u : path) {
         if (!rest.starts_with(bond_units.Key(u))) return false;
         rest.remove_prefix(bond_units.Key(u).size());
@@ -827,7 +862,7 @@ std::string Encoder::SerializeIndex() const { return impl_->SerializeIndex(); }
 bool Encoder::from_index() const { return impl_->from_index; }
 
 StatusOr<Encoder> Encoder::CreateUnchecked(const Codebook& codebook,
-                                           std::shared_ptr<const MorphCutter> cutter) {
+                                           std::shared_ptr<const MorphCutter> cutter, int threads) {
   HT_CHECK_OR_RETURN(!codebook.morph_aligned() || cutter != nullptr, FailedPrecondition)
       << "this codebook encodes morph-aligned and needs its morph model: create the encoder "
          "with MakeEncoder (hypertok/trainer.h)";
@@ -837,19 +872,31 @@ StatusOr<Encoder> Encoder::CreateUnchecked(const Codebook& codebook,
     impl->penalty = codebook.morph_align_penalty();
   }
   bool indexed = false;
+  // (With threads, the index's character trie, read meanwhile: ~a third of
+  // reading the index, done while the rest is read and the memo filled.
+  // Declared after impl, whose trie it writes, so that on any return it is
+  // waited for first.)
+  std::future<Status> char_trie;
   if (const std::string_view* index = codebook.extra_section(kIndexSection)) {
-    auto read = impl->ReadIndex(codebook, *index);
-    if (!read.ok()) return read.status().WithPrefix("section ENCX");
+    auto read = impl->ReadIndex(codebook, *index, threads > 1 ? &char_trie : nullptr);
+    if (!read.ok()) {
+      // (Damage is reported in the section's order, the character trie's first.)
+      if (char_trie.valid())
+        if (Status s = char_trie.get(); !s.ok()) return s.WithPrefix("section ENCX");
+      return read.status().WithPrefix("section ENCX");
+    }
     indexed = *read;
   }
   if (!indexed) impl->Build(codebook);
   impl->Finish(codebook);
+  if (char_trie.valid())
+    if (Status s = char_trie.get(); !s.ok()) return s.WithPrefix("section ENCX");
   return Encoder(std::move(impl));
 }
 
 StatusOr<Encoder> Encoder::Create(const Codebook& codebook,
-                                  std::shared_ptr<const MorphCutter> cutter) {
-  HT_ASSIGN_OR_RETURN(Encoder enc, CreateUnchecked(codebook, std::move(cutter)));
+                                  std::shared_ptr<const MorphCutter> cutter, int threads) {
+  HT_ASSIGN_OR_RETURN(Encoder enc, CreateUnchecked(codebook, std::move(cutter), threads));
   const auto& tests = codebook.self_tests();
   for (size_t i = 0; i < tests.size(); ++i) {
     HT_CHECK_OR_RETURN(enc.Encode(tests[i].input) == tests[i].expected, DataLoss)

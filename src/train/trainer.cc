@@ -217,7 +217,7 @@ class SplitterCutter final : public MorphCutter {
 
 }  // namespace
 
-StatusOr<Encoder> MakeEncoder(const Codebook& codebook, bool check) {
+StatusOr<Encoder> MakeEncoder(const Codebook& codebook, bool check, int threads) {
   std::shared_ptr<const MorphCutter> cutter;
   if (codebook.morph_aligned()) {
     const std::string_view* model = codebook.extra_section("MRPH");
@@ -227,8 +227,8 @@ StatusOr<Encoder> MakeEncoder(const Codebook& codebook, bool check) {
     if (!m.ok()) return m.status().WithPrefix("section MRPH");
     cutter = std::make_shared<SplitterCutter>(std::move(m).value());
   }
-  return check ? Encoder::Create(codebook, std::move(cutter))
-               : Encoder::CreateUnchecked(codebook, std::move(cutter));
+  return check ? Encoder::Create(codebook, std::move(cutter), threads)
+               : Encoder::CreateUnchecked(codebook, std::move(cutter), threads);
 }
 
 }  // namespace hypertok

@@ -600,8 +600,15 @@ TEST(EncoderIndexTest, TrainedCodebookCarriesTheTablesABuildMakes) {
   // The same tables, byte for byte, and so the same ids.
   EXPECT_EQ(built->SerializeIndex(), *index);
   EXPECT_EQ(read->SerializeIndex(), *index);
-  for (const std::string& text : IndexProbeTexts())
+  // Read with a second thread too (the character trie on its own).
+  auto read2 = Encoder::Create(cb, nullptr, /*threads=*/2);
+  ASSERT_TRUE(read2.ok()) << read2.status().ToString();
+  EXPECT_TRUE(read2->from_index());
+  EXPECT_EQ(read2->SerializeIndex(), *index);
+  for (const std::string& text : IndexProbeTexts()) {
     ASSERT_EQ(read->Encode(text), built->Encode(text)) << text.substr(0, 40);
+    ASSERT_EQ(read2->Encode(text), built->Encode(text)) << text.substr(0, 40);
+  }
 }
 
 TEST(EncoderIndexTest, IndexOfAnotherVocabularyOrRevisionIsBuiltAfresh) {
@@ -716,16 +723,25 @@ TEST(EncoderIndexTest, DamagedIndexIsRefusedOrStaysLossless) {
       for (int k = 0, n = 1 + static_cast<int>(rng() % 4); k < n; ++k)
         bad[12 + rng() % (bad.size() - 12)] = static_cast<char>(rng());
     }
-    auto enc = Encoder::CreateUnchecked(WithIndex(cb, bad));
+    const Codebook damaged = WithIndex(cb, bad);
+    auto enc = Encoder::CreateUnchecked(damaged);
+    // Read with a second thread (the character trie on its own), the same
+    // index gives the same verdict, the same message and the same encoder.
+    auto enc2 = Encoder::CreateUnchecked(damaged, nullptr, /*threads=*/2);
+    ASSERT_EQ(enc.ok(), enc2.ok()) << "round " << round;
     if (!enc.ok()) {
       EXPECT_EQ(enc.status().code(), StatusCode::kDataLoss) << enc.status().ToString();
+      EXPECT_EQ(enc.status().ToString(), enc2.status().ToString()) << "round " << round;
       ++refused;
       continue;
     }
+    EXPECT_EQ(enc->from_index(), enc2->from_index());
     for (const std::string& text : texts) {
       std::string back;
-      ASSERT_TRUE(dec.Decode(enc->Encode(text), &back).ok());
+      const std::vector<uint32_t> ids = enc->Encode(text);
+      ASSERT_TRUE(dec.Decode(ids, &back).ok());
       ASSERT_EQ(back, text) << "round " << round;
+      ASSERT_EQ(enc2->Encode(text), ids) << "round " << round;
     }
     ++lossless;
   }
