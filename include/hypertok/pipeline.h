@@ -14,6 +14,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <span>
 #include <string_view>
 
@@ -41,8 +42,9 @@ struct EncodeOptions {
   // Recognise special tokens' spellings in the text (Encoder::
   // EncodeAllowingSpecial); by default they are encoded as ordinary text.
   bool allow_special = false;
-  // Called on the caller's thread after each batch (about 1 MiB) reaches the
-  // sink, with the bytes of this source done so far. Optional.
+  // Called on the caller's thread after each batch (about 128 KiB) reaches
+  // the sink, with the bytes done so far in this call (of all its sources).
+  // Optional.
   std::function<void(uint64_t bytes_done)> progress;
 };
 
@@ -57,6 +59,17 @@ struct EncodeCounts {
 // one sink. Adds what was done to *counts when given.
 Status EncodeSource(const Encoder& encoder, ByteSource* source, const EncodeOptions& options,
                     TokenSink* sink, EncodeCounts* counts = nullptr);
+
+// The next source of several, or nullptr after the last; an error stops the
+// encode (and is returned).
+using NextSource = std::function<StatusOr<std::unique_ptr<ByteSource>>()>;
+// The same for each source next_source() gives, in order, each one document:
+// the sink gets what EncodeSource for each in turn would give it. Batches of
+// consecutive sources are encoded side by side, so that many small inputs
+// (a file each, shorter than a batch) keep every thread busy. A source is
+// destroyed once read to its end.
+Status EncodeSources(const Encoder& encoder, const NextSource& next_source,
+                     const EncodeOptions& options, TokenSink* sink, EncodeCounts* counts = nullptr);
 
 }  // namespace hypertok
 

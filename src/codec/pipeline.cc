@@ -12,7 +12,8 @@
 //
 // Batches are small (128 KiB read at a time) so that no thread waits long
 // for the last batch at the end of an input, or for the first at its start
-// (docs/ARCHITECTURE.md, "Encode speed").
+// (docs/ARCHITECTURE.md, "Encode speed"). Several sources go through one
+// driver, so batches of consecutive small files are encoded side by side.
 #include "hypertok/pipeline.h"
 
 #include <chrono>
@@ -132,8 +133,8 @@ class WorkerPool {
 
 }  // namespace
 
-Status EncodeSource(const Encoder& encoder, ByteSource* source, const EncodeOptions& options,
-                    TokenSink* sink, EncodeCounts* counts) {
+Status EncodeSources(const Encoder& encoder, const NextSource& next_source,
+                     const EncodeOptions& options, TokenSink* sink, EncodeCounts* counts) {
   const int threads = std::max(1, options.threads);
   EncodeCounts local;
 
@@ -207,38 +208,74 @@ Status EncodeSource(const Encoder& encoder, ByteSource* source, const EncodeOpti
     b->pieces.clear();
     b->document_end = false;
     b->text.Reserve(kBatchCapacity);
+    b->text.Resize(0);  // (a spare one still holds its text)
     return b;
   };
-  std::unique_ptr<Batch> cur = fresh_batch();
-  size_t scan = 0;  // start of the next piece in cur->text
-  bool eof = false;
+  // (Made once a source is there to fill it: one made after the last would
+  // be a fresh page to fault in for nothing.)
+  std::unique_ptr<Batch> cur;
+  // The next chunk of input, read early (see below).
+  RawBuffer ahead;
   Status status;
-  while (!eof && status.ok()) {
-    RawBuffer& buf = cur->text;
-    const size_t at = buf.size();
-    buf.Resize(at + kReadBytes);
-    auto got = source->ReadFull(buf.data() + at, kReadBytes);
-    if (!got.ok()) {
-      status = got.status();
+  for (;;) {  // each source, one document
+    auto opened = next_source();
+    if (!opened.ok()) {
+      status = opened.status();
       break;
     }
-    buf.Resize(at + *got);
-    eof = *got < kReadBytes;
-    // Cut every piece the buffer now determines.
-    for (;;) {
-      std::string_view rest = buf.view().substr(scan);
-      if (rest.empty()) break;
-      size_t end = FindSceneEnd(rest, options.scene, eof);
-      bool scene_end = end != 0;
-      if (!scene_end) {
-        if (rest.size() <= Encoder::kWindowBytes) break;  // need more input
-        end = WindowEnd(rest);
+    const std::unique_ptr<ByteSource> source = std::move(opened).value();
+    if (source == nullptr) break;
+    if (cur == nullptr) cur = fresh_batch();
+    size_t scan = 0;  // start of the next piece in cur->text
+    bool eof = false;
+    bool have_ahead = false;  // `ahead` holds the chunk to cut next
+    while (status.ok() && (have_ahead || !eof)) {
+      RawBuffer& buf = cur->text;
+      const size_t at = buf.size();
+      if (have_ahead) {
+        buf.Resize(at + ahead.size());
+        std::memcpy(buf.data() + at, ahead.view().data(), ahead.size());
+        have_ahead = false;
+      } else {
+        buf.Resize(at + kReadBytes);
+        auto got = source->ReadFull(buf.data() + at, kReadBytes);
+        if (!got.ok()) {
+          status = got.status();
+          break;
+        }
+        buf.Resize(at + *got);
+        eof = *got < kReadBytes;
       }
-      cur->pieces.push_back({scan, scan + end, scene_end});
-      scan += end;
-    }
-    if (!cur->pieces.empty() && (scan >= kBatchBytes || eof)) {
-      cur->document_end = eof && scan == buf.size();
+      // Cut every piece the buffer now determines.
+      for (;;) {
+        std::string_view rest = buf.view().substr(scan);
+        if (rest.empty()) break;
+        size_t end = FindSceneEnd(rest, options.scene, eof);
+        bool scene_end = end != 0;
+        if (!scene_end) {
+          if (rest.size() <= Encoder::kWindowBytes) break;  // need more input
+          end = WindowEnd(rest);
+        }
+        cur->pieces.push_back({scan, scan + end, scene_end});
+        scan += end;
+      }
+      if (cur->pieces.empty() || (scan < kBatchBytes && !eof)) continue;
+      // Cut to the last byte read, the batch ends the document if the input
+      // does: the next chunk, read now, tells (a full chunk followed by none
+      // is the end too). It is cut next, as if read then, so the pieces stay
+      // those of reading chunk by chunk.
+      if (!eof && scan == buf.size()) {
+        ahead.Resize(kReadBytes);
+        auto got = source->ReadFull(ahead.data(), kReadBytes);
+        if (!got.ok()) {
+          status = got.status();
+          break;
+        }
+        ahead.Resize(*got);
+        eof = *got < kReadBytes;
+        have_ahead = *got > 0;
+      }
+      cur->document_end = eof && !have_ahead && scan == buf.size();
       if (!pool) {
         // One thread: the batch is encoded and delivered now, and what follows
         // its last piece moves to the front of its own buffer. (Handing it to
@@ -246,13 +283,13 @@ Status EncodeSource(const Encoder& encoder, ByteSource* source, const EncodeOpti
         // alternate: two more huge pages to fault in.)
         cur->Encode(encoder, options.allow_special);
         status = deliver(*cur);
-        if (cur->document_end) break;
         buf.DropPrefix(scan);
         cur->pieces.clear();
+        cur->document_end = false;
         scan = 0;
         continue;
       }
-      if (cur->document_end) {  // (no next batch to fill: its buffer would be a fresh page)
+      if (cur->document_end) {  // (the next source's text starts a batch of its own)
         status = submit(std::move(cur));
         break;
       }
@@ -262,6 +299,7 @@ Status EncodeSource(const Encoder& encoder, ByteSource* source, const EncodeOpti
       status = submit(std::move(cur));
       cur = std::move(next);
     }
+    if (!status.ok()) break;
   }
   while (status.ok() && !in_flight.empty()) status = drain_one();
   pool.reset();  // joins; safe to drop the remaining batches after this
@@ -272,6 +310,25 @@ Status EncodeSource(const Encoder& encoder, ByteSource* source, const EncodeOpti
     counts->scenes += local.scenes;
   }
   return OkStatus();
+}
+
+Status EncodeSource(const Encoder& encoder, ByteSource* source, const EncodeOptions& options,
+                    TokenSink* sink, EncodeCounts* counts) {
+  // (The source is the caller's: handed over once, as an owner that does not own it.)
+  struct Borrowed : ByteSource {
+    ByteSource* source;
+    explicit Borrowed(ByteSource* s) : source(s) {}
+    StatusOr<size_t> Read(char* buf, size_t n) override { return source->Read(buf, n); }
+    const std::string& name() const override { return source->name(); }
+  };
+  bool given = false;
+  return EncodeSources(
+      encoder,
+      [&]() -> StatusOr<std::unique_ptr<ByteSource>> {
+        if (std::exchange(given, true)) return std::unique_ptr<ByteSource>();
+        return std::unique_ptr<ByteSource>(std::make_unique<Borrowed>(source));
+      },
+      options, sink, counts);
 }
 
 }  // namespace hypertok
