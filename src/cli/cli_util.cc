@@ -69,6 +69,15 @@ StatusOr<EncodingModel> LoadEncodingModel(const std::string& path, int threads) 
   return EncodingModel{std::move(cb), std::move(enc).value()};
 }
 
+NextSource OpenEach(std::vector<std::string> paths) {
+  return [paths = std::move(paths),
+          next = size_t{0}]() mutable -> StatusOr<std::unique_ptr<ByteSource>> {
+    if (next == paths.size()) return std::unique_ptr<ByteSource>();
+    HT_ASSIGN_OR_RETURN(FileSource src, FileSource::Open(paths[next++]));
+    return std::unique_ptr<ByteSource>(std::make_unique<FileSource>(std::move(src)));
+  };
+}
+
 StatusOr<SceneMode> SceneOrDefault(const std::string& flag, const Codebook& cb) {
   if (flag.empty()) return cb.scene_mode();
   return ParseSceneMode(flag);

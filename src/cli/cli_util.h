@@ -11,6 +11,7 @@
 
 #include "hypertok/codebook.h"
 #include "hypertok/encoder.h"
+#include "hypertok/pipeline.h"
 #include "hypertok/status.h"
 
 namespace hypertok::cli {
@@ -78,6 +79,10 @@ struct EncodingModel {
   Encoder encoder;
 };
 StatusOr<EncodingModel> LoadEncodingModel(const std::string& path, int threads = 1);
+
+// The files at `paths` ("-": standard input), opened one at a time as
+// EncodeSources asks for them; one that cannot be opened stops the encode.
+NextSource OpenEach(std::vector<std::string> paths);
 
 // Moves `value` to storage that is never freed and returns it there, for
 // what a command uses until the process ends: the exit reclaims it at no

@@ -85,15 +85,7 @@ Status RunEncode(const EncodeFlags& f) {
   arenas.wait();
   // All inputs in one call, so that batches of small files are encoded side
   // by side (each file is still one document).
-  size_t opened = 0;
-  HT_RETURN_IF_ERROR(EncodeSources(
-      m.encoder,
-      [&]() -> StatusOr<std::unique_ptr<ByteSource>> {
-        if (opened == inputs.size()) return std::unique_ptr<ByteSource>();
-        HT_ASSIGN_OR_RETURN(FileSource src, FileSource::Open(inputs[opened++]));
-        return std::unique_ptr<ByteSource>(std::make_unique<FileSource>(std::move(src)));
-      },
-      opts, sink, &counts));
+  HT_RETURN_IF_ERROR(EncodeSources(m.encoder, OpenEach(inputs), opts, sink, &counts));
   HT_RETURN_IF_ERROR(sink->Finish());
   for (auto& out : target.outputs) HT_RETURN_IF_ERROR(out->Commit());
   spdlog::info("{} bytes → {} tokens in {} scenes ({:.3f} bytes/token)", counts.bytes,
