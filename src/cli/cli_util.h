@@ -72,8 +72,8 @@ int ResolveThreads(int threads);
 // Exit code for a failed status: 2 for usage errors, 1 otherwise.
 int ExitCodeFor(const Status& status);
 
-// Loads a codebook and builds its encoder, running the self-tests; errors
-// name the file.
+// Loads a codebook and builds its encoder, running the self-tests (with
+// `threads` as Encoder::Create takes them); errors name the file.
 struct EncodingModel {
   Codebook codebook;
   Encoder encoder;

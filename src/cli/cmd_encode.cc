@@ -48,7 +48,7 @@ Status VerifyAndRemoveInputs(const EncodeFlags& f, const Codebook& codebook,
 }
 
 Status RunEncode(const EncodeFlags& f) {
-  // -T N is the caller's thread and N - 1 workers (EncodeSource), whose
+  // -T N is the caller's thread and N - 1 workers (EncodeSources), whose
   // arenas are readied while the model loads.
   const int threads = ThreadCount(f.threads);
   std::future<void> arenas = PrepareArenasForWorkers(threads - 1);

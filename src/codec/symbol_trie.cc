@@ -200,8 +200,7 @@ StatusOr<SymbolTrie> SymbolTrie::Deserialize(ByteReader& r, uint32_t alphabet, u
   // Each value's key: the symbols up from its node to the nearest node
   // with a value, or to the root. (Most of a vocabulary's keys extend a
   // shorter key by a symbol or two, so this reads a step or two per key,
-  // where walking every key up to the root read all of them: a fifth of
-  // an encoder's start-up.)
+  // where walking every key up to the root read all of its symbols.)
   std::vector<uint32_t> rest;
   for (uint32_t i = 1; i < n; ++i) {
     const uint32_t value = t.slots_[i].value;
