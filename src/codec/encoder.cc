@@ -877,20 +877,22 @@ StatusOr<Encoder> Encoder::CreateUnchecked(const Codebook& codebook,
   // Declared after impl, whose trie it writes, so that on any return it is
   // waited for first.)
   std::future<Status> char_trie;
+  auto char_trie_read = [&]() -> Status {
+    if (!char_trie.valid()) return OkStatus();
+    return char_trie.get().WithPrefix("section ENCX");
+  };
   if (const std::string_view* index = codebook.extra_section(kIndexSection)) {
     auto read = impl->ReadIndex(codebook, *index, threads > 1 ? &char_trie : nullptr);
     if (!read.ok()) {
       // (Damage is reported in the section's order, the character trie's first.)
-      if (char_trie.valid())
-        if (Status s = char_trie.get(); !s.ok()) return s.WithPrefix("section ENCX");
+      HT_RETURN_IF_ERROR(char_trie_read());
       return read.status().WithPrefix("section ENCX");
     }
     indexed = *read;
   }
   if (!indexed) impl->Build(codebook);
   impl->Finish(codebook);
-  if (char_trie.valid())
-    if (Status s = char_trie.get(); !s.ok()) return s.WithPrefix("section ENCX");
+  HT_RETURN_IF_ERROR(char_trie_read());
   return Encoder(std::move(impl));
 }
 
