@@ -575,12 +575,13 @@ size_t Encoder::Impl::SegmentUnit(std::string_view unit, uint32_t* ids) const {
   // Per-thread arrays, indexed by DP step (see below), grown only: most
   // units are short, and resizing on every call would refill the tails.
   struct Scratch {
-    std::vector<uint32_t> starts, symbols, cost, choice_id, choice_end, cuts;
+    std::vector<uint32_t> starts, symbols, cost, choice_node, choice_end, cuts;
     std::vector<uint8_t> pen, pen_at;
   };
   thread_local Scratch t;
   if (t.starts.size() < n + 1) {
-    for (auto* v : {&t.starts, &t.symbols, &t.cost, &t.choice_id, &t.choice_end}) v->resize(n + 1);
+    for (auto* v : {&t.starts, &t.symbols, &t.cost, &t.choice_node, &t.choice_end})
+      v->resize(n + 1);
   }
   uint32_t* const starts = t.starts.data();
   uint32_t* const symbols = t.symbols.data();
@@ -588,7 +589,7 @@ size_t Encoder::Impl::SegmentUnit(std::string_view unit, uint32_t* ids) const {
   // piece starts or ends inside a character, so a character's inner bytes
   // can only be byte tokens and the DP need visit character starts only: the
   // byte-token step at a start costs the character's length in tokens
-  // (choice_id kNone). This is the byte-level DP's result exactly, ties
+  // (choice_node kNone). This is the byte-level DP's result exactly, ties
   // included. The trie is then walked by character symbols (0, in no piece,
   // for a character no piece has and for an invalid byte), else by bytes.
   // Step k is at byte starts[k]; the DP's arrays are indexed by step, so
@@ -625,9 +626,10 @@ size_t Encoder::Impl::SegmentUnit(std::string_view unit, uint32_t* ids) const {
   // tokens to step k + 1 and each piece the trie walk from k meets, ending
   // at a step q, in increasing q; a move at least as good as the best so far
   // replaces it, so ties go to the longest piece. The walk relaxes as it goes
-  // (cost[q] for every q > k is final already).
+  // (cost[q] for every q > k is final already). A move by a piece keeps its
+  // trie node (choice_node); the piece is read from it once chosen.
   uint32_t* const cost = t.cost.data();
-  uint32_t* const choice_id = t.choice_id.data();
+  uint32_t* const choice_node = t.choice_node.data();
   uint32_t* const choice_end = t.choice_end.data();
   auto dp = [&]<bool kPenalty>() {
     cost[k_n] = 0;
@@ -637,17 +639,16 @@ size_t Encoder::Impl::SegmentUnit(std::string_view unit, uint32_t* ids) const {
       const uint32_t bytes = starts[k + 1] - starts[k];
       uint32_t best = cost[k + 1] + bytes;
       if constexpr (kPenalty) best += (bytes - 1) * penalty + pen[k + 1];
-      uint32_t best_id = kNone;
+      uint32_t best_node = kNone;
       uint32_t best_end = static_cast<uint32_t>(k + 1);
       uint32_t nd = trie.Root(symbols[k]);
       for (size_t q = k + 1; nd != 0; ++q) {  // the walk has taken steps k..q-1
-        const uint32_t piece = trie.Value(nd);
-        if (piece != SymbolTrie::kNoValue) {
+        if (trie.HasValue(nd)) {
           uint32_t c = cost[q] + 1;
           if constexpr (kPenalty) c += pen[q];
           if (c <= best) {
             best = c;
-            best_id = piece;
+            best_node = nd;
             best_end = static_cast<uint32_t>(q);
           }
         }
@@ -655,7 +656,7 @@ size_t Encoder::Impl::SegmentUnit(std::string_view unit, uint32_t* ids) const {
         nd = trie.Child(nd, symbols[q]);
       }
       cost[k] = best;
-      choice_id[k] = best_id;
+      choice_node[k] = best_node;
       choice_end[k] = best_end;
     }
   };
@@ -666,8 +667,8 @@ size_t Encoder::Impl::SegmentUnit(std::string_view unit, uint32_t* ids) const {
   }
   uint32_t* w = ids;
   for (size_t k = 0; k < k_n; k = choice_end[k]) {
-    if (choice_id[k] != kNone) {
-      *w++ = choice_id[k];
+    if (choice_node[k] != kNone) {
+      *w++ = trie.Value(choice_node[k]);
     } else {
       for (size_t b = starts[k]; b < starts[choice_end[k]]; ++b) *w++ = s[b];
     }
@@ -783,19 +784,20 @@ size_t Encoder::Impl::EncodeWindow(std::string_view text, uint32_t* out) const {
     return static_cast<size_t>(w - out);
   }
   // Unit-sequence DP: cost[i] = fewest tokens for units i.., choice[i] = the
-  // multi-unit piece taken at i (kNone: the unit's own spelling), len[i] = units.
+  // bond trie's node of the multi-unit piece taken at i (kNone: the unit's
+  // own spelling; the piece is read from the node only if it is written),
+  // len[i] = units.
   uint32_t* const cost = scratch.cost.get();
   uint32_t* const choice = scratch.choice.get();
   uint32_t* const len = scratch.len.get();
   cost[m] = 0;
   for (size_t i = m; i-- > 0;) {
-    uint32_t best = units[i].n_ids + cost[i + 1], best_piece = kNone, best_len = 1;
+    uint32_t best = units[i].n_ids + cost[i + 1], best_node = kNone, best_len = 1;
     if (units[i].bond_unit != kNone) {
       for (uint32_t j = i, node = bond_trie.Root(units[i].bond_unit); node != 0;) {
-        const uint32_t piece = bond_trie.Value(node);
-        if (piece != SymbolTrie::kNoValue && 1 + cost[j + 1] <= best) {
+        if (bond_trie.HasValue(node) && 1 + cost[j + 1] <= best) {
           best = 1 + cost[j + 1];
-          best_piece = piece;
+          best_node = node;
           best_len = j + 1 - static_cast<uint32_t>(i);
         }
         if (++j == m) break;
@@ -805,13 +807,13 @@ size_t Encoder::Impl::EncodeWindow(std::string_view text, uint32_t* out) const {
       }
     }
     cost[i] = best;
-    choice[i] = best_piece;
+    choice[i] = best_node;
     len[i] = best_len;
   }
   uint32_t* w = out;
   for (size_t i = 0; i < m; i += len[i]) {
     if (choice[i] != kNone) {
-      *w++ = choice[i];
+      *w++ = bond_trie.Value(choice[i]);
     } else {
       w = CopyIds(units[i], w);
     }

@@ -7,6 +7,38 @@
 
 namespace hypertok {
 
+namespace {
+int min_field_bits = 0;  // SetMinFieldBitsForTesting
+}  // namespace
+
+void SymbolTrie::SetMinFieldBitsForTesting(int bits) { min_field_bits = bits; }
+
+void SymbolTrie::Layout(size_t n) {
+  // check is at most n (parent + 1) and base below n, so B bits hold both.
+  field_bits_ = static_cast<uint32_t>(
+      std::max({std::bit_width(n), size_t{1}, static_cast<size_t>(min_field_bits)}));
+  field_mask_ = (uint64_t{1} << field_bits_) - 1;
+  const uint32_t free_bits = 63 - 2 * field_bits_;  // B <= 31: at least 1
+  const uint32_t filter = std::min(uint32_t{32}, std::bit_floor(free_bits + 1));
+  filter_shift_ = 64 - (filter - 1);
+  filter_top_ = uint64_t{1} << (filter - 1);
+  filter_mask_ = filter - 1;
+  slots_.assign(n, 0);
+  values_.assign(n, kNoValue);
+}
+
+void SymbolTrie::SetSlot(uint32_t i, uint32_t base, uint32_t check, uint32_t value) {
+  // (OR: a child's filter bit may be in the slot already.)
+  slots_[i] |=
+      check | uint64_t{base} << field_bits_ | uint64_t{value != kNoValue} << (2 * field_bits_);
+  values_[i] = value;
+}
+
+void SymbolTrie::AddChildBit(uint32_t parent, uint32_t c) {
+  const uint32_t bit = c & filter_mask_;
+  if (bit != filter_mask_) slots_[parent] |= uint64_t{1} << (filter_shift_ + bit);
+}
+
 template <typename KeyLen, typename SymbolAt>
 SymbolTrie SymbolTrie::Place(size_t n_keys, KeyLen key_len, SymbolAt symbol_at,
                              const std::vector<uint32_t>& values, uint32_t alphabet) {
@@ -74,13 +106,14 @@ SymbolTrie SymbolTrie::Place(size_t n_keys, KeyLen key_len, SymbolAt symbol_at,
   };
   std::vector<Pending> stack = {{{0, static_cast<uint32_t>(n_keys), 0}, 0}};
   std::vector<std::pair<uint32_t, Node>> kids;
-  t.slots_.reserve(max_slots);
-  t.slots_.resize(span);
+  std::vector<WideSlot> wide;
+  wide.reserve(max_slots);
+  wide.resize(span);
   while (!stack.empty()) {
     auto [node, slot] = stack.back();
     stack.pop_back();
     while (node.begin < node.end && key_len(node.begin) == node.depth) {
-      if (node.depth > 0) t.slots_[slot].value = values[node.begin];
+      if (node.depth > 0) wide[slot].value = values[node.begin];
       ++node.begin;  // (an empty key at the root is ignored)
     }
     kids.clear();
@@ -116,18 +149,22 @@ SymbolTrie SymbolTrie::Place(size_t n_keys, KeyLen key_len, SymbolAt symbol_at,
       }
     }
     grow(base + span);
-    if (t.slots_.size() < static_cast<size_t>(size)) t.slots_.resize(size);
-    t.slots_[slot].base = static_cast<uint32_t>(base);
+    if (wide.size() < static_cast<size_t>(size)) wide.resize(size);
+    wide[slot].base = static_cast<uint32_t>(base);
     for (const auto& [c, child] : kids) {
       take(base + static_cast<int32_t>(c));
-      t.slots_[base + c].check = slot + 1;
-      t.slots_[slot].child_filter |= uint32_t{1} << (c & 31);
+      wide[base + c].check = slot + 1;
     }
     for (size_t k = kids.size(); k-- > 0;)  // the first child is placed next
       stack.push_back({kids[k].second, static_cast<uint32_t>(base + kids[k].first)});
   }
   // Every base + alphabet is inside the array: each placement grew it to that.
-  t.slots_.resize(size);
+  t.Layout(static_cast<size_t>(size));
+  for (uint32_t i = 0; i < static_cast<uint32_t>(size); ++i) {
+    const WideSlot& s = wide[i];
+    t.SetSlot(i, s.base, s.check, s.value);
+    if (s.check != 0) t.AddChildBit(s.check - 1, i - wide[s.check - 1].base);
+  }
   return t;
 }
 
@@ -146,11 +183,11 @@ SymbolTrie SymbolTrie::Build(std::span<const uint32_t> symbols, std::span<const 
 }
 
 void SymbolTrie::Serialize(ByteWriter& w) const {
-  w.U32(static_cast<uint32_t>(slots_.size()));
-  for (const Slot& s : slots_) {
-    w.U32(s.base);
-    w.U32(s.check);
-    w.U32(s.value);
+  w.U32(static_cast<uint32_t>(slot_count()));
+  for (uint32_t i = 0; i < slot_count(); ++i) {
+    w.U32(BaseAt(i));
+    w.U32(CheckAt(i));
+    w.U32(values_[i]);
   }
 }
 
@@ -164,38 +201,39 @@ StatusOr<SymbolTrie> SymbolTrie::Deserialize(ByteReader& r, uint32_t alphabet, u
                      DataLoss)
       << what << ": " << n << " slots (an alphabet of " << alphabet << " needs more than "
       << alphabet << "; the rest of the section holds " << r.remaining() / 12 << ")";
+  auto field = [&](uint32_t i, int k) {  // slot i's base (0), check (1) or value (2)
+    uint32_t x;
+    std::memcpy(&x, raw.data() + 12 * size_t{i} + 4 * k, 4);
+    if constexpr (std::endian::native == std::endian::big) x = __builtin_bswap32(x);
+    return x;
+  };
   SymbolTrie t;
-  t.slots_.resize(n);
-  for (uint32_t i = 0; i < n; ++i) {
-    uint32_t f[3];
-    std::memcpy(f, raw.data() + 12 * size_t{i}, 12);
-    if constexpr (std::endian::native == std::endian::big)
-      for (uint32_t& x : f) x = __builtin_bswap32(x);
-    t.slots_[i] = {.base = f[0], .check = f[1], .value = f[2], .child_filter = 0};
-  }
+  t.Layout(n);
   // Child reads slot base + symbol of any node a walk reaches, so every base
   // leaves room for the whole alphabet; a slot names its parent, whose base
   // puts it at a symbol of the alphabet (min_symbol: symbol 0 of a character
   // alphabet stands for every character outside it, so no key may use it).
+  // (Each slot is checked before it is packed: its fields then fit.)
   for (uint32_t i = 0; i < n; ++i) {
-    const Slot& s = t.slots_[i];
-    HT_CHECK_OR_RETURN(uint64_t{s.base} + alphabet <= n, DataLoss)
-        << what << ": slot " << i << " has base " << s.base << " past the " << n << " slots";
-    if (s.check == 0) {
-      HT_CHECK_OR_RETURN(s.value == kNoValue, DataLoss)
+    const uint32_t base = field(i, 0), check = field(i, 1), value = field(i, 2);
+    HT_CHECK_OR_RETURN(uint64_t{base} + alphabet <= n, DataLoss)
+        << what << ": slot " << i << " has base " << base << " past the " << n << " slots";
+    if (check == 0) {
+      HT_CHECK_OR_RETURN(value == kNoValue, DataLoss)
           << what << ": slot " << i << " holds a value but is no node";
+      t.SetSlot(i, base, check, value);
       continue;
     }
-    const uint32_t parent = s.check - 1;
-    HT_CHECK_OR_RETURN(i != 0 && parent < n && parent != i && t.slots_[parent].base <= i &&
-                           i - t.slots_[parent].base < alphabet &&
-                           i - t.slots_[parent].base >= min_symbol,
+    const uint32_t parent = check - 1;
+    const uint32_t parent_base = parent < n ? field(parent, 0) : 0;
+    HT_CHECK_OR_RETURN(i != 0 && parent < n && parent != i && parent_base <= i &&
+                           i - parent_base < alphabet && i - parent_base >= min_symbol,
                        DataLoss)
         << what << ": slot " << i << " names parent " << parent << ", which cannot reach it";
-    HT_CHECK_OR_RETURN(s.value == kNoValue || s.value < value_limit, DataLoss)
-        << what << ": slot " << i << " holds value " << s.value << " (limit " << value_limit << ")";
-    const uint32_t c = i - t.slots_[parent].base;
-    t.slots_[parent].child_filter |= uint32_t{1} << (c & 31);
+    HT_CHECK_OR_RETURN(value == kNoValue || value < value_limit, DataLoss)
+        << what << ": slot " << i << " holds value " << value << " (limit " << value_limit << ")";
+    t.SetSlot(i, base, check, value);
+    t.AddChildBit(parent, i - parent_base);
   }
   // Each value's key: the symbols up from its node to the nearest node
   // with a value, or to the root. (Most of a vocabulary's keys extend a
@@ -203,21 +241,21 @@ StatusOr<SymbolTrie> SymbolTrie::Deserialize(ByteReader& r, uint32_t alphabet, u
   // where walking every key up to the root read all of its symbols.)
   std::vector<uint32_t> rest;
   for (uint32_t i = 1; i < n; ++i) {
-    const uint32_t value = t.slots_[i].value;
+    const uint32_t value = t.values_[i];
     if (value == kNoValue) continue;
     const size_t most = keys.max_len(value);
     rest.clear();
     uint32_t prefix = kNoValue;
     for (uint32_t node = i;;) {
-      const uint32_t check = t.slots_[node].check;
+      const uint32_t check = t.CheckAt(node);
       HT_CHECK_OR_RETURN(check != 0 && rest.size() < most, DataLoss)
           << what << ": the value at slot " << i << " is on no path from the root of at most "
           << most << " steps";
-      rest.push_back(node - t.slots_[check - 1].base);
+      rest.push_back(node - t.BaseAt(check - 1));
       node = check - 1;
       if (node == 0) break;
-      if (t.slots_[node].value != kNoValue) {
-        prefix = t.slots_[node].value;
+      if (t.values_[node] != kNoValue) {
+        prefix = t.values_[node];
         break;
       }
     }

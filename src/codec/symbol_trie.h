@@ -49,20 +49,29 @@ class SymbolTrie {
   // Node reached from `node` by symbol c (< the alphabet), or 0 if none (the
   // root, slot 0, is never anyone's child).
   uint32_t Child(uint32_t node, uint32_t c) const {
-    const uint32_t t = slots_[node].base + c;
-    return slots_[t].check == node + 1 ? t : 0;
+    const uint32_t t = static_cast<uint32_t>(slots_[node] >> field_bits_ & field_mask_) + c;
+    return (slots_[t] & field_mask_) == node + 1 ? t : 0;
   }
-  // False when `node` has no child by symbol c; true when it may (a 32-bit
-  // filter of its children's symbols, bit c % 32, read with the node's own
+  // False when `node` has no child by symbol c; true when it may (a filter
+  // of its children's symbols, bit c % filter_bits, read with the node's own
   // slot). Lets a walk stop without reading the slot Child would read: over
   // a large alphabet — the encoder's trie of unit ids — that slot is
   // usually far away, and most steps of a walk over real text fail.
   bool MayHaveChild(uint32_t node, uint32_t c) const {
-    return slots_[node].child_filter >> (c & 31) & 1;
+    return ((slots_[node] >> filter_shift_ | filter_top_) >> (c & filter_mask_) & 1) != 0;
   }
-  // The value of the key ending at `node`, or kNoValue.
-  uint32_t Value(uint32_t node) const { return slots_[node].value; }
-  size_t slot_count() const { return slots_.size(); }
+  // Whether a key ends at `node`; read with the node's own slot.
+  bool HasValue(uint32_t node) const { return (slots_[node] >> (2 * field_bits_) & 1) != 0; }
+  // The value of the key ending at `node`, or kNoValue. (Kept apart from
+  // the slots, which walks read: a walk needs only HasValue, and can leave
+  // the value of the piece it takes to be read once it is chosen.)
+  uint32_t Value(uint32_t node) const { return values_[node]; }
+  size_t slot_count() const { return values_.size(); }
+
+  // Tests only: lay out every trie built or read from now on as if it had
+  // at least 2^bits slots (bits <= 31; 0 restores the default), so that
+  // the narrow filters of very large tries can be tested on small ones.
+  static void SetMinFieldBitsForTesting(int bits);
 
   // The stored form, for the encoder's index (docs/FORMAT.md, section
   // ENCX): u32 slot count, then each slot's u32 base, check and value.
@@ -90,18 +99,46 @@ class SymbolTrie {
                                           std::string_view what);
 
  private:
+  // A slot as built and as stored (the index's form; check is parent + 1,
+  // or 0 if the slot is free).
+  struct WideSlot {
+    uint32_t base = 0;
+    uint32_t check = 0;
+    uint32_t value = kNoValue;
+  };
   template <typename KeyLen, typename SymbolAt>
   static SymbolTrie Place(size_t n_keys, KeyLen key_len, SymbolAt symbol_at,
                           const std::vector<uint32_t>& values, uint32_t alphabet);
-  struct Slot {          // 16 bytes: four to a cache line, none split across two
-    uint32_t base = 0;   // children of this node are at base + symbol
-    uint32_t check = 0;  // parent + 1, or 0 if the slot is free
-    uint32_t value = kNoValue;
-    uint32_t child_filter = 0;  // bit c % 32 for each child's symbol c
-  };
-  // Slot array, padded by the alphabet so base + symbol never needs a
-  // bounds check.
-  std::vector<Slot, HugePageAllocator<Slot>> slots_;
+  // Sets the field widths for n slots (n < 2^31) and sizes the arrays.
+  void Layout(size_t n);
+  // Writes slot i (check, base and whether it has a value) and its value.
+  void SetSlot(uint32_t i, uint32_t base, uint32_t check, uint32_t value);
+  // Records in `parent`'s filter that it has a child by symbol c.
+  void AddChildBit(uint32_t parent, uint32_t c);
+  uint32_t CheckAt(uint32_t i) const { return static_cast<uint32_t>(slots_[i] & field_mask_); }
+  uint32_t BaseAt(uint32_t i) const {
+    return static_cast<uint32_t>(slots_[i] >> field_bits_ & field_mask_);
+  }
+
+  // Each slot is 8 bytes, so that twice as many share the cache as with
+  // four 32-bit fields (the encoder's walks wait on these reads; on the
+  // English book, slots of 32 bytes made a whole encode ~15 % slower).
+  // With B = field_bits_ (the bits of the slot count, at least 1):
+  //   bits [0, B)       check: parent + 1, or 0 if the slot is free
+  //   bits [B, 2B)      base: children of this node are at base + symbol
+  //   bit 2B            a key ends here (its value is in values_)
+  //   the top F - 1 bits  the child filter: bit c % F for each child's
+  //                     symbol c, for F the largest power of two up to 32
+  //                     with F - 1 bits free; index F - 1 always reads as
+  //                     "may" and is not stored.
+  // A 32k codebook's tries have fewer than 2^16 slots: F = 32.
+  std::vector<uint64_t, HugePageAllocator<uint64_t>> slots_;
+  std::vector<uint32_t> values_;  // per slot, kNoValue where no key ends
+  uint32_t field_bits_ = 1;
+  uint64_t field_mask_ = 1;
+  uint32_t filter_shift_ = 63;
+  uint64_t filter_top_ = 1;   // the unstored "may" bit, 1 << (F - 1)
+  uint32_t filter_mask_ = 1;  // F - 1
 };
 
 }  // namespace hypertok

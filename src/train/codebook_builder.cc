@@ -5,8 +5,8 @@
 #include <thread>
 #include <unordered_map>
 
-#include "codec/symbol_trie.h"
 #include "codec/pretokenizer.h"
+#include "codec/symbol_trie.h"
 
 namespace hypertok {
 
@@ -269,11 +269,13 @@ uint32_t Builder::Segment(std::string_view s, uint32_t exclude, std::vector<uint
     uint32_t best = cost[i + 1] + 1, best_c = kNone, best_len = 1;
     size_t j = i + 1;
     for (uint32_t node = trie_.Root(p[i]); node != 0; node = trie_.Child(node, p[j++])) {
-      uint32_t c = trie_.Value(node);
-      if (c != SymbolTrie::kNoValue && c != exclude && cands_[c].active && cost[j] + 1 <= best) {
-        best = cost[j] + 1;
-        best_c = c;
-        best_len = static_cast<uint32_t>(j - i);
+      if (trie_.HasValue(node)) {
+        const uint32_t c = trie_.Value(node);
+        if (c != exclude && cands_[c].active && cost[j] + 1 <= best) {
+          best = cost[j] + 1;
+          best_c = c;
+          best_len = static_cast<uint32_t>(j - i);
+        }
       }
       if (j == n) break;
     }

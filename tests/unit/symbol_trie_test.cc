@@ -31,7 +31,9 @@ void ExpectExactly(const std::map<std::string, uint32_t>& dict, std::mt19937* rn
       if (next != 0) EXPECT_TRUE(t.MayHaveChild(node, static_cast<uint8_t>(s[i])));
       node = next;
     }
-    return node == 0 ? SymbolTrie::kNoValue : t.Value(node);
+    if (node == 0) return SymbolTrie::kNoValue;
+    EXPECT_EQ(t.HasValue(node), t.Value(node) != SymbolTrie::kNoValue);
+    return t.Value(node);
   };
   for (const auto& [k, v] : dict) ASSERT_EQ(lookup(k), v) << k;
   // Prefixes, extensions and random strings that are not keys.
@@ -78,7 +80,7 @@ TEST(SymbolTrieTest, EveryByteValueAndLongKeys) {
 // whose nodes have hundreds of children each. Every key is found; a string
 // that is not a key is not; and the child filter never rules out a child
 // that exists.
-TEST(SymbolTrieTest, WideAlphabetSymbolKeys) {
+void ExpectWideAlphabetSymbolKeys() {
   std::mt19937 rng(3);
   constexpr uint32_t kAlphabet = 5000;
   auto random_key = [&] {
@@ -112,6 +114,7 @@ TEST(SymbolTrieTest, WideAlphabetSymbolKeys) {
   for (const auto& k : keys) {
     const uint32_t node = walk(k);
     ASSERT_NE(node, 0u);
+    ASSERT_TRUE(t.HasValue(node));
     ASSERT_EQ(t.Value(node), value++);
   }
   size_t ruled_out = 0;
@@ -120,6 +123,7 @@ TEST(SymbolTrieTest, WideAlphabetSymbolKeys) {
     if (keys.count(k)) continue;
     const uint32_t node = walk(k);
     if (node != 0) ASSERT_EQ(t.Value(node), SymbolTrie::kNoValue);
+    if (node != 0) ASSERT_FALSE(t.HasValue(node));
     // And the filter answers for nodes that exist: a "no" is never wrong.
     const uint32_t first = t.Root(k[0]), c = static_cast<uint32_t>(rng() % kAlphabet);
     if (first != 0 && !t.MayHaveChild(first, c)) {
@@ -129,6 +133,8 @@ TEST(SymbolTrieTest, WideAlphabetSymbolKeys) {
   }
   EXPECT_GT(ruled_out, 0u);  // the filter does rule some steps out
 }
+
+TEST(SymbolTrieTest, WideAlphabetSymbolKeys) { ExpectWideAlphabetSymbolKeys(); }
 
 // The stored form (Serialize / Deserialize) of a byte trie, with a key check
 // that compares each path with the key its value belongs to.
@@ -234,6 +240,58 @@ TEST(SymbolTrieTest, StoredTrieThatCouldMisleadAWalkIsRefused) {
   // And the first symbol of every key is at least min_symbol when asked.
   EXPECT_FALSE(s.Read(s.bytes, 'b').ok());
   EXPECT_TRUE(s.Read(s.bytes, 'a').ok());
+}
+
+// A trie's slots pack their fields into as few bits as its size needs, and
+// the larger the trie, the fewer bits are left for the child filter (32 for
+// tries under 2^16 slots, down to 2 at 2^31). Every width walks the same
+// keys, reads back what it stores, and stores the same bytes.
+TEST(SymbolTrieTest, EveryFieldWidthWalksAlike) {
+  struct Reset {
+    ~Reset() { SymbolTrie::SetMinFieldBitsForTesting(0); }
+  } reset;
+  const StoredTrie s = MakeStoredTrie();
+  for (int bits : {16, 17, 20, 23, 24, 27, 28, 29, 30, 31}) {
+    SCOPED_TRACE(bits);
+    SymbolTrie::SetMinFieldBitsForTesting(bits);
+    std::mt19937 rng(bits);
+    for (int round = 0; round < 4; ++round) {
+      std::map<std::string, uint32_t> dict;
+      const int n = 1 + static_cast<int>(rng() % 2000);
+      for (int i = 0; i < n; ++i) {
+        std::string k(1 + rng() % 10, '\0');
+        for (char& c : k) c = static_cast<char>(rng() % (round % 2 ? 256 : 8));
+        dict.emplace(k, static_cast<uint32_t>(dict.size()));
+      }
+      ExpectExactly(dict, &rng);
+    }
+    ExpectWideAlphabetSymbolKeys();
+    // The stored form does not depend on the layout: the bytes written
+    // under the default one read back, walk, and are written again alike.
+    auto t = s.Read(s.bytes);
+    ASSERT_TRUE(t.ok()) << t.status().ToString();
+    for (uint32_t v = 0; v < s.keys.size(); ++v) {
+      uint32_t node = t->Root(static_cast<uint8_t>(s.keys[v][0]));
+      for (size_t i = 1; node != 0 && i < s.keys[v].size(); ++i) {
+        ASSERT_TRUE(t->MayHaveChild(node, static_cast<uint8_t>(s.keys[v][i])));
+        node = t->Child(node, static_cast<uint8_t>(s.keys[v][i]));
+      }
+      ASSERT_NE(node, 0u);
+      EXPECT_TRUE(t->HasValue(node));
+      EXPECT_EQ(t->Value(node), v);
+    }
+    std::string again;
+    ByteWriter w(&again);
+    t->Serialize(w);
+    EXPECT_EQ(again, s.bytes);
+    std::vector<std::string_view> views(s.keys.begin(), s.keys.end());
+    std::vector<uint32_t> values(s.keys.size());
+    for (uint32_t i = 0; i < values.size(); ++i) values[i] = i;
+    std::string built;
+    ByteWriter wb(&built);
+    SymbolTrie::Build(views, values).Serialize(wb);
+    EXPECT_EQ(built, s.bytes);
+  }
 }
 
 }  // namespace
