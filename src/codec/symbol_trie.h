@@ -53,8 +53,8 @@ class SymbolTrie {
     return (slots_[t] & field_mask_) == node + 1 ? t : 0;
   }
   // False when `node` has no child by symbol c; true when it may (a filter
-  // of its children's symbols, bit c % filter_bits, read with the node's own
-  // slot). Lets a walk stop without reading the slot Child would read: over
+  // of its children's symbols, bit c % F of the layout below, read with the
+  // node's own slot). Lets a walk stop without reading the slot Child would read: over
   // a large alphabet — the encoder's trie of unit ids — that slot is
   // usually far away, and most steps of a walk over real text fail.
   bool MayHaveChild(uint32_t node, uint32_t c) const {
