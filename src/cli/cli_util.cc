@@ -78,6 +78,57 @@ NextSource OpenEach(std::vector<std::string> paths) {
   };
 }
 
+InputSequence::InputSequence(std::vector<std::string> paths) : paths_(std::move(paths)) {}
+
+NextSource InputSequence::Opener() {
+  // The source adds what it reads to its input's count.
+  class Counted : public ByteSource {
+   public:
+    Counted(FileSource src, std::shared_ptr<Input> input)
+        : src_(std::move(src)), input_(std::move(input)) {}
+    StatusOr<size_t> Read(char* buf, size_t n) override {
+      HT_ASSIGN_OR_RETURN(size_t got, src_.Read(buf, n));
+      input_->bytes += got;
+      return got;
+    }
+    const std::string& name() const override { return src_.name(); }
+
+   private:
+    FileSource src_;
+    std::shared_ptr<Input> input_;
+  };
+  return [this]() -> StatusOr<std::unique_ptr<ByteSource>> {
+    if (opened_ == paths_.size()) return std::unique_ptr<ByteSource>();
+    HT_ASSIGN_OR_RETURN(FileSource src, FileSource::Open(paths_[opened_++]));
+    auto input = std::make_shared<Input>(Input{src.name()});
+    pending_.push_back(input);
+    return std::unique_ptr<ByteSource>(std::make_unique<Counted>(std::move(src), input));
+  };
+}
+
+const std::string& InputSequence::current() const {
+  // (Inputs before the current one that are still pending are empty: every
+  // non-empty one before it has ended.)
+  for (const auto& input : pending_)
+    if (input->bytes > 0) return input->name;
+  static const std::string kNone;
+  return kNone;
+}
+
+void InputSequence::EndDocument(const Ended& done) {
+  while (!pending_.empty()) {
+    const std::shared_ptr<Input> input = std::move(pending_.front());
+    pending_.pop_front();
+    done(input->name, input->bytes == 0);
+    if (input->bytes > 0) return;
+  }
+}
+
+void InputSequence::Finish(const Ended& done) {
+  for (const auto& input : pending_) done(input->name, input->bytes == 0);
+  pending_.clear();
+}
+
 StatusOr<SceneMode> SceneOrDefault(const std::string& flag, const Codebook& cb) {
   if (flag.empty()) return cb.scene_mode();
   return ParseSceneMode(flag);

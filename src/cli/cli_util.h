@@ -6,6 +6,7 @@
 #include <CLI/CLI.hpp>
 #include <deque>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -83,6 +84,44 @@ StatusOr<EncodingModel> LoadEncodingModel(const std::string& path, int threads =
 // The files at `paths` ("-": standard input), opened one at a time as
 // EncodeSources asks for them; one that cannot be opened stops the encode.
 NextSource OpenEach(std::vector<std::string> paths);
+
+// The inputs of a command that reports on each one (stats, verify), encoded
+// in one EncodeSources call, so that many small files are encoded side by
+// side as `encode` does, and which tells a sink whose pieces it is handed.
+// That follows from the driver's order: inputs are read and their pieces
+// delivered in turn, every non-empty input's last piece has document_end,
+// and an empty input gives no pieces at all.
+//
+//   InputSequence inputs(paths);
+//   EncodeSources(encoder, inputs.Opener(), options, &sink);  // sink calls
+//   inputs.Finish(done);  // the sink calls current() and EndDocument(done)
+class InputSequence {
+ public:
+  explicit InputSequence(std::vector<std::string> paths);
+  // For EncodeSources: opens the inputs in turn ("-": standard input),
+  // counting the bytes read from each. Refers to this object.
+  NextSource Opener();
+  // The name of the input whose pieces are being delivered ("" if none).
+  const std::string& current() const;
+  // Told of each input as it ends, in order: its name, and whether it was
+  // empty (then none of the pieces delivered so far are its own).
+  using Ended = std::function<void(const std::string& name, bool empty)>;
+  // For a piece with document_end: calls done for each empty input before
+  // the current one, then for the current one, which has ended.
+  void EndDocument(const Ended& done);
+  // After the encode: calls done for each input not yet ended (all empty,
+  // if the encode succeeded).
+  void Finish(const Ended& done);
+
+ private:
+  struct Input {
+    std::string name;
+    uint64_t bytes = 0;  // read so far
+  };
+  std::vector<std::string> paths_;
+  size_t opened_ = 0;
+  std::deque<std::shared_ptr<Input>> pending_;  // opened and not yet ended
+};
 
 // Moves `value` to storage that is never freed and returns it there, for
 // what a command uses until the process ends: the exit reclaims it at no

@@ -32,21 +32,50 @@ struct StatsFlags {
 double Ratio(uint64_t a, uint64_t b) { return b ? double(a) / double(b) : 0.0; }
 
 // Passes everything to the waterfall and the text, in order, to one counter
-// per reference tokenizer.
+// per reference tokenizer; at the end of each input, hands its counts to
+// `ended`.
 class StatsSink : public TokenSink {
  public:
-  StatsSink(Waterfall* waterfall, std::vector<std::unique_ptr<TokenCounter>>* counters)
-      : waterfall_(waterfall), counters_(counters) {}
+  using InputEnded = std::function<void(const std::string& name, TextCounts counts,
+                                        std::vector<uint64_t> reference_tokens)>;
+  StatsSink(Waterfall* waterfall, const std::vector<std::unique_ptr<ReferenceTokenizer>>* refs,
+            InputSequence* inputs, InputEnded ended)
+      : waterfall_(waterfall), refs_(refs), inputs_(inputs), ended_(std::move(ended)) {
+    // (Before any text: every stage at 0, the counts of an empty input.)
+    no_text_ = waterfall_->Take();
+    counters_ = NewCounters();
+  }
   Status Add(std::span<const uint32_t> ids, std::string_view original, bool scene_end,
              bool document_end) override {
-    for (auto& c : *counters_) c->Add(original);
-    return waterfall_->Add(ids, original, scene_end, document_end);
+    for (auto& c : counters_) c->Add(original);
+    HT_RETURN_IF_ERROR(waterfall_->Add(ids, original, scene_end, document_end));
+    if (document_end)
+      inputs_->EndDocument([this](const std::string& name, bool empty) { Ended(name, empty); });
+    return OkStatus();
   }
   Status Finish() override { return OkStatus(); }
+  // Reports an input that ended; after the current one, starts the next.
+  void Ended(const std::string& name, bool empty) {
+    std::vector<std::unique_ptr<TokenCounter>> fresh = NewCounters();
+    if (!empty) std::swap(fresh, counters_);  // fresh: the ended input's counters
+    std::vector<uint64_t> ref_tokens;
+    for (auto& c : fresh) ref_tokens.push_back(c->Finish());
+    ended_(name, empty ? no_text_ : waterfall_->Take(), std::move(ref_tokens));
+  }
 
  private:
+  std::vector<std::unique_ptr<TokenCounter>> NewCounters() const {
+    std::vector<std::unique_ptr<TokenCounter>> counters;
+    for (const auto& ref : *refs_) counters.push_back(ref->NewCounter());
+    return counters;
+  }
+
   Waterfall* waterfall_;
-  std::vector<std::unique_ptr<TokenCounter>>* counters_;
+  const std::vector<std::unique_ptr<ReferenceTokenizer>>* refs_;
+  InputSequence* inputs_;
+  InputEnded ended_;
+  TextCounts no_text_;
+  std::vector<std::unique_ptr<TokenCounter>> counters_;  // the current input's
 };
 
 ReportCounts ToReport(const std::string& name, const TextCounts& c,
@@ -159,19 +188,18 @@ Status RunStats(const StatsFlags& f) {
     HT_ASSIGN_OR_RETURN(html, Output::Open({f.html, false, f.force, false}));
   }
   HT_ASSIGN_OR_RETURN(auto waterfall, Waterfall::Create(m.codebook));
-  for (const std::string& path : InputsOrStdin(f.inputs)) {
-    HT_ASSIGN_OR_RETURN(FileSource src, FileSource::Open(path));
-    std::vector<std::unique_ptr<TokenCounter>> counters;
-    for (const auto& ref : refs) counters.push_back(ref->NewCounter());
-    StatsSink sink(waterfall.get(), &counters);
-    HT_RETURN_IF_ERROR(EncodeSource(
-        m.encoder, &src, {.scene = scene, .threads = ResolveThreads(f.threads), .progress = {}},
-        &sink));
-    std::vector<uint64_t> ref_tokens;
-    for (auto& c : counters) ref_tokens.push_back(c->Finish());
-    data.inputs.push_back(ToReport(src.name(), waterfall->Take(), std::move(ref_tokens)));
-    Accumulate(data.inputs.back(), &data.total);
-  }
+  // All inputs in one encode (each its own document), so that many small
+  // files keep every thread busy; a row per input as it ends.
+  InputSequence inputs(InputsOrStdin(f.inputs));
+  StatsSink sink(waterfall.get(), &refs, &inputs,
+                 [&](const std::string& name, TextCounts counts, std::vector<uint64_t> ref_tokens) {
+                   data.inputs.push_back(ToReport(name, counts, std::move(ref_tokens)));
+                   Accumulate(data.inputs.back(), &data.total);
+                 });
+  HT_RETURN_IF_ERROR(
+      EncodeSources(m.encoder, inputs.Opener(),
+                    {.scene = scene, .threads = ResolveThreads(f.threads), .progress = {}}, &sink));
+  inputs.Finish([&](const std::string& name, bool empty) { sink.Ended(name, empty); });
   data.total.name = "total";
   if (html) {
     data.command = "hypertok stats -m " + f.model;

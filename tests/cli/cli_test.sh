@@ -110,6 +110,28 @@ for key in bytes tokens scenes bytes_per_token; do
   grep -q "\"$key\":" out.txt && ok || fail "stats --json lacks $key"
 done
 grep -q "\"bytes\":$(stat -c %s "$DATA/ru_gogol_shinel.txt")," out.txt && ok || fail "stats bytes"
+# Several inputs go through one encode, side by side (cli_util.h, InputSequence),
+# empty ones among them: each input's row is what stats gives for that input
+# alone, and verify names each input with its own size, at any -T.
+: >empty2.txt
+several=(empty.txt "$DATA/ru_gogol_shinel.txt" empty2.txt crlf.txt "$DATA/en_pg1080_modest_proposal.txt" empty.txt)
+for f in "${several[@]}"; do "$HT" stats -m $M --json "$f" >"alone.$(basename "$f").json"; done
+for t in 1 2 3; do
+  "$HT" stats -m $M --json -T$t "${several[@]}" >several.json || fail "stats, several inputs, -T$t"
+  python3 - several.json "${several[@]}" <<'EOF' && ok || fail "stats, several inputs, -T$t: rows differ"
+import json, os, sys
+rows = json.load(open(sys.argv[1]))["inputs"]
+names = sys.argv[2:]
+assert len(rows) == len(names), (len(rows), len(names))
+for row, name in zip(rows, names):
+    alone = json.load(open("alone." + os.path.basename(name) + ".json"))["inputs"][0]
+    assert row == alone, (name, row, alone)
+EOF
+  "$HT" -v verify -m $M -T$t "${several[@]}" 2>verify.log >/dev/null || fail "verify, several inputs, -T$t"
+  for f in "${several[@]}"; do
+    grep -qF "ok $f: $(stat -c %s "$f") bytes" verify.log && ok || fail "verify -T$t names $f with its size: $(cat verify.log)"
+  done
+done
 # A sentencepiece reference goes through the module built beside the command
 # (src/report/sentencepiece_module.h); the codebook's own export is a model.
 # A copy of the command alone in a directory finds no module: one error line
