@@ -210,13 +210,13 @@ Status RunStats(const StatsFlags& f) {
     HT_RETURN_IF_ERROR(html->Commit());
   }
   if (f.json) {
-    std::string inputs;
+    std::string rows;
     for (const ReportCounts& c : data.inputs)
-      inputs += fmt::format(R"({}{{"input":"{}",{}}})", inputs.empty() ? "" : ",",
-                            JsonEscape(c.name), JsonCounts(c, data));
+      rows += fmt::format(R"({}{{"input":"{}",{}}})", rows.empty() ? "" : ",", JsonEscape(c.name),
+                          JsonCounts(c, data));
     fmt::print(R"({{{},"vocab_size":{},"codebook_id":"{}","inputs":[{}]}})"
                "\n",
-               JsonCounts(data.total, data), data.vocab_size, data.codebook_id, inputs);
+               JsonCounts(data.total, data), data.vocab_size, data.codebook_id, rows);
     return OkStatus();
   }
   if (!html) {
