@@ -81,26 +81,26 @@ NextSource OpenEach(std::vector<std::string> paths) {
 InputSequence::InputSequence(std::vector<std::string> paths) : paths_(std::move(paths)) {}
 
 NextSource InputSequence::Opener() {
-  // The source adds what it reads to its input's count.
+  // Each source adds what it reads to its input's count.
   class Counted : public ByteSource {
    public:
-    Counted(FileSource src, std::shared_ptr<Input> input)
+    Counted(std::unique_ptr<ByteSource> src, std::shared_ptr<Input> input)
         : src_(std::move(src)), input_(std::move(input)) {}
     StatusOr<size_t> Read(char* buf, size_t n) override {
-      HT_ASSIGN_OR_RETURN(size_t got, src_.Read(buf, n));
+      HT_ASSIGN_OR_RETURN(size_t got, src_->Read(buf, n));
       input_->bytes += got;
       return got;
     }
-    const std::string& name() const override { return src_.name(); }
+    const std::string& name() const override { return src_->name(); }
 
    private:
-    FileSource src_;
+    std::unique_ptr<ByteSource> src_;
     std::shared_ptr<Input> input_;
   };
-  return [this]() -> StatusOr<std::unique_ptr<ByteSource>> {
-    if (opened_ == paths_.size()) return std::unique_ptr<ByteSource>();
-    HT_ASSIGN_OR_RETURN(FileSource src, FileSource::Open(paths_[opened_++]));
-    auto input = std::make_shared<Input>(Input{src.name()});
+  return [this, open = OpenEach(std::move(paths_))]() -> StatusOr<std::unique_ptr<ByteSource>> {
+    HT_ASSIGN_OR_RETURN(std::unique_ptr<ByteSource> src, open());
+    if (src == nullptr) return src;  // no more inputs
+    auto input = std::make_shared<Input>(Input{src->name()});
     pending_.push_back(input);
     return std::unique_ptr<ByteSource>(std::make_unique<Counted>(std::move(src), input));
   };

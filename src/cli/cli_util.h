@@ -98,8 +98,8 @@ NextSource OpenEach(std::vector<std::string> paths);
 class InputSequence {
  public:
   explicit InputSequence(std::vector<std::string> paths);
-  // For EncodeSources: opens the inputs in turn ("-": standard input),
-  // counting the bytes read from each. Refers to this object.
+  // For EncodeSources: the inputs opened as OpenEach opens them, counting
+  // the bytes read from each. Refers to this object; call it once.
   NextSource Opener();
   // The name of the input whose pieces are being delivered ("" if none).
   const std::string& current() const;
@@ -119,7 +119,6 @@ class InputSequence {
     uint64_t bytes = 0;  // read so far
   };
   std::vector<std::string> paths_;
-  size_t opened_ = 0;
   std::deque<std::shared_ptr<Input>> pending_;  // opened and not yet ended
 };
 
