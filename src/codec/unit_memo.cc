@@ -39,7 +39,7 @@ ReservedRegion::~ReservedRegion() {
 }
 
 UnitMemo::UnitMemo(int slot_bits, size_t arena_words)
-    : slot_region_(sizeof(Slot) << slot_bits, /*huge_pages=*/true),
+    : slot_region_((sizeof(Slot) << slot_bits) + kMaxProbes * sizeof(Slot), /*huge_pages=*/true),
       // (+ a page, so a key's kWideBytes-byte read never leaves the region)
       arena_region_(arena_words * sizeof(uint32_t) + 4096, /*huge_pages=*/true) {
   // Zero pages are empty slots (tag 0), so the table needs no initialization.
@@ -68,15 +68,37 @@ void UnitMemo::Insert(std::string_view u, uint64_t h, const uint32_t* ids, size_
     *found = Claim{serial_};
   }
   Claim& claim = *found;
+  const size_t words = 1 + (n_ids == 1 ? 0 : n_ids) + (u.size() + 3) / 4;
+  // Full (the counters only grow): nothing to probe for.
+  if (claim.entries == 0 && used_.load(std::memory_order_relaxed) >= max_used_) return;
+  if (claim.end - claim.at < words && arena_used_.load(std::memory_order_relaxed) >= arena_words_)
+    return;
+  // A free slot near u's home slot, claimed (tag 1) before any entry or
+  // arena space is spent, so that a unit turned away by a run of taken
+  // slots costs nothing but its probes.
+  Slot* slot = nullptr;
+  Slot* const home = slots_ + (h & mask_);
+  for (Slot* p = home; p != home + kMaxProbes; ++p) {
+    Slot& s = *p;
+    uint32_t expected = 0;
+    if (s.tag.load(std::memory_order_relaxed) == 0 &&
+        s.tag.compare_exchange_strong(expected, 1, std::memory_order_acquire)) {
+      slot = &s;
+      break;
+    }
+  }
+  if (slot == nullptr) return;
+  // (Should the memo fill between the checks above and here — another
+  // thread took the last entries or words — the claimed slot stays at tag 1
+  // for good: Find passes over it. At most one such slot per thread.)
   if (claim.entries == 0) {
     const size_t got = used_.fetch_add(kEntryChunk, std::memory_order_relaxed);
-    if (got >= max_used_) return;  // full (the counter only grows)
+    if (got >= max_used_) return;
     claim.entries = std::min(kEntryChunk, max_used_ - got);
   }
-  const size_t words = 1 + (n_ids == 1 ? 0 : n_ids) + (u.size() + 3) / 4;
   if (claim.end - claim.at < words) {
     const size_t got = arena_used_.fetch_add(kArenaChunk, std::memory_order_relaxed);
-    if (got >= arena_words_) return;  // full
+    if (got >= arena_words_) return;
     claim.at = got;
     claim.end = std::min(got + kArenaChunk, arena_words_);
     if (claim.end - claim.at < words) return;  // the arena's last words: too few
@@ -88,20 +110,11 @@ void UnitMemo::Insert(std::string_view u, uint64_t h, const uint32_t* ids, size_
   rec[0] = bond_unit;
   if (n_ids > 1) std::memcpy(rec + 1, ids, n_ids * sizeof(uint32_t));
   std::memcpy(rec + 1 + (n_ids == 1 ? 0 : n_ids), u.data(), u.size());
-  const uint32_t tag = TagOf(h);
-  for (size_t i = h & mask_;; i = (i + 1) & mask_) {
-    Slot& s = slots_[i];
-    uint32_t expected = 0;
-    if (s.tag.load(std::memory_order_relaxed) != 0 ||
-        !s.tag.compare_exchange_strong(expected, 1, std::memory_order_acquire))
-      continue;
-    s.record = static_cast<uint32_t>(at);
-    s.first_id = ids[0];
-    s.len = static_cast<uint8_t>(u.size());
-    s.n_ids = static_cast<uint8_t>(n_ids);
-    s.tag.store(tag, std::memory_order_release);
-    return;
-  }
+  slot->record = static_cast<uint32_t>(at);
+  slot->first_id = ids[0];
+  slot->len = static_cast<uint8_t>(u.size());
+  slot->n_ids = static_cast<uint8_t>(n_ids);
+  slot->tag.store(TagOf(h), std::memory_order_release);
 }
 
 }  // namespace hypertok

@@ -83,6 +83,39 @@ TEST(UnitMemoTest, StopsTakingEntriesWhenFull) {
   EXPECT_FALSE(small_arena.Find(Key(1), UnitHash(Key(1)), &e));
 }
 
+// Many distinct units with one hash (text can be crafted so: the hash is
+// fixed): at most kMaxProbes of them are taken, the rest cost no entry, and
+// units elsewhere in the table are still taken. (Without the bound every
+// insert and lookup walked the whole run, and the flood filled the memo.)
+TEST(UnitMemoTest, CollidingUnitsTakeAtMostKMaxProbesSlotsAndNothingElse) {
+  UnitMemo memo(12, 1 << 18);                      // 4096 slots: at most 3072 entries
+  constexpr uint64_t kFlood = 0x1234567800000000;  // home slot 0
+  for (int i = 0; i < 20000; ++i) {
+    const uint32_t id = i;
+    memo.Insert(Key(i), kFlood, &id, 1, 0);
+  }
+  int found = 0;
+  for (int i = 0; i < 20000; ++i) {
+    UnitMemo::Entry e;
+    if (memo.Find(Key(i), kFlood, &e)) {
+      ++found;
+      EXPECT_EQ(e.ids[0], static_cast<uint32_t>(i));
+    }
+  }
+  EXPECT_EQ(found, static_cast<int>(UnitMemo::kMaxProbes));
+  // 2000 more units, each with a home slot of its own past the run: all
+  // taken (the flood spent only the entries it got).
+  for (int i = 0; i < 2000; ++i) {
+    const uint32_t id = 100000 + i;
+    memo.Insert(Key(100000 + i), uint64_t{0xABC00000u + i} << 32 | (200 + i), &id, 1, 0);
+  }
+  for (int i = 0; i < 2000; ++i) {
+    UnitMemo::Entry e;
+    ASSERT_TRUE(memo.Find(Key(100000 + i), uint64_t{0xABC00000u + i} << 32 | (200 + i), &e)) << i;
+    EXPECT_EQ(e.ids[0], static_cast<uint32_t>(100000 + i));
+  }
+}
+
 TEST(UnitMemoTest, InsertsAlternatingBetweenMemosLandInTheirOwn) {
   // A thread inserts into memos from its own claimed space; switching
   // memos (or a new memo where a destroyed one was) must not write into the
