@@ -4,12 +4,14 @@
 
 #include <cstdio>
 #include <cstring>
+#include <map>
 #include <memory>
 #include <random>
 #include <set>
 
 #include "codec/pretokenizer.h"
 #include "codec/symbol_trie.h"
+#include "codec/unit_memo.h"
 #include "common/bytes.h"
 #include "hypertok/decoder.h"
 #include "unit/test_util.h"
@@ -165,6 +167,64 @@ TEST(EncoderTest, MatchesBruteForceOnRandomVocabularies) {
     ASSERT_TRUE(dec.Decode(ids, &back).ok());
     ASSERT_EQ(back, text) << "seed " << seed << " round " << round;
     ASSERT_EQ(ids.size(), BruteForceMin(cb, text)) << "seed " << seed << " round " << round;
+  }
+}
+
+// The ids of one unit of ASCII text by the plain DP the encoder's contract
+// states: fewest tokens, ties to the longest first piece (byte tokens last).
+std::vector<uint32_t> PlainDpIds(const Codebook& cb, const std::string& t) {
+  std::map<std::string, uint32_t, std::less<>> id_of;
+  for (uint32_t id = 256; id < cb.size(); ++id) id_of[cb.piece(id).bytes] = id;
+  const size_t n = t.size();
+  std::vector<size_t> cost(n + 1, 0), end(n);
+  std::vector<uint32_t> choice(n);
+  for (size_t k = n; k-- > 0;) {
+    cost[k] = cost[k + 1] + 1;
+    choice[k] = static_cast<uint8_t>(t[k]);
+    end[k] = k + 1;
+    for (size_t len = 2; len <= Codebook::kMaxPieceBytes && k + len <= n; ++len) {
+      const auto it = id_of.find(std::string_view(t).substr(k, len));
+      if (it != id_of.end() && 1 + cost[k + len] <= cost[k]) {
+        cost[k] = 1 + cost[k + len];
+        choice[k] = it->second;
+        end[k] = k + len;
+      }
+    }
+  }
+  std::vector<uint32_t> ids;
+  for (size_t k = 0; k < n; k = end[k]) ids.push_back(choice[k]);
+  return ids;
+}
+
+// Long runs of one character in units too long for the memo, where the
+// encoder takes a run's pieces from a list made once instead of walking the
+// trie from every step of the run: the same ids as the plain DP, for runs
+// shorter and longer than the longest piece, with and without a different
+// character after the run.
+TEST(EncoderTest, LongRunsOfOneCharacterGiveThePlainDpIds) {
+  const uint64_t seed = testing::TestSeed();
+  std::mt19937_64 rng(seed);
+  for (int round = 0; round < 300; ++round) {
+    const char c = " a-="[rng() % 4];
+    const bool letter = c == 'a';
+    std::vector<std::string> words = DistinctWords(
+        1 + rng() % 8,
+        [&] {
+          std::string w(2 + rng() % 40, c);
+          if (letter && rng() % 3 == 0) w += 'b';
+          return w;
+        },
+        [](const std::string&) { return true; });
+    Codebook cb = MakeCodebook(words);
+    auto enc = Encoder::Create(cb);
+    ASSERT_TRUE(enc.ok());
+    std::string text(UnitMemo::kMaxKey - 20 + rng() % 200, c);
+    if (letter && rng() % 2 == 0) text += 'b';
+    size_t units = 0;
+    Pretokenize(text, [&](std::string_view) { ++units; });
+    ASSERT_EQ(units, 1u) << "'" << text << "'";
+    ASSERT_EQ(enc->Encode(text), PlainDpIds(cb, text))
+        << "seed " << seed << " round " << round << " text '" << text << "'";
   }
 }
 
