@@ -4,8 +4,8 @@
 #   size, trained on the same text), tiktoken cl100k_base / o200k_base (npm `tiktoken`,
 #   when node is there), zstd -3 compress / decompress; hypertok and zstd -d again on
 #   the same text ten times over (start-up amortized); plus hypertok on adversarial
-#   inputs (one 100 MB line, 100 MB of one character, random bytes, 100 MB of
-#   units crafted to collide in the encoder's memo).
+#   inputs (one 100 MB line, 100 MB of one character, of spaces, random bytes,
+#   100 MB of units crafted to collide in the encoder's memo).
 # Prints MB/s (input bytes / wall seconds, best of $REPS runs, codebook or model load
 # included), ratios to hypertok and peak memory, then each target against this
 # run's figures. Nothing here is a pass/fail test: the exit status does not
@@ -174,6 +174,9 @@ echo "== adversarial inputs (codebook $model), hypertok encode -T1, best of $rep
 adv_mb=${ADV_MB:-100}
 [ -s "$work/one_line.txt" ] || { while [ "$(stat -c %s "$work/one_line.txt" 2>/dev/null || echo 0)" -lt $((adv_mb << 20)) ]; do tr '\n' ' ' <"$in"; done >"$work/one_line.txt"; }
 [ -s "$work/one_char.txt" ] || head -c $((adv_mb << 20)) /dev/zero | tr '\0' 'a' >"$work/one_char.txt"
+# Spaces: the character with the longest runs among the English codebook's
+# pieces (47), which a run of it meets at every step.
+[ -s "$work/spaces.txt" ] || head -c $((adv_mb << 20)) /dev/zero | tr '\0' ' ' >"$work/spaces.txt"
 [ -s "$work/random.bin" ] || head -c $((adv_mb << 20)) /dev/urandom >"$work/random.bin"
 # Distinct units whose hashes crowd one corner of the encoder's memo
 # (tools/bench/colliding_units.cc).
@@ -181,7 +184,7 @@ if [ ! -s "$work/colliding.txt" ]; then
   c++ -O2 -std=c++20 -I"$root/src" "$root/tools/bench/colliding_units.cc" -o "$work/colliding_units"
   "$work/colliding_units" $((adv_mb << 20)) "$work/colliding.txt"
 fi
-adversarial="one_line.txt one_char.txt random.bin colliding.txt"
+adversarial="one_line.txt one_char.txt spaces.txt random.bin colliding.txt"
 for f in $adversarial; do
   b=$(stat -c %s "$work/$f")
   read -r s k < <(measure "$ht" encode -m "$model" "$work/$f" -o /dev/null -f -T1)
