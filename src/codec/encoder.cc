@@ -667,19 +667,23 @@ size_t Encoder::Impl::SegmentUnit(std::string_view unit, uint32_t* ids) const {
         }
       };
       if constexpr (kRuns) run_len = k + 1 < k_n && symbols[k + 1] == symbols[k] ? run_len + 1 : 1;
-      if (kRuns && run_len > kLongRun && symbols[k] != run.symbol) {
-        run.symbol = symbols[k];
-        run.pieces.clear();
-        run.path = 0;
-        for (uint32_t nd = trie.Root(run.symbol); nd != 0;) {
-          ++run.path;
-          if (trie.HasValue(nd)) run.pieces.emplace_back(run.path, nd);
-          if (!trie.MayHaveChild(nd, run.symbol)) break;
-          nd = trie.Child(nd, run.symbol);
+      bool listed = false;
+      if (kRuns && run_len > kLongRun) {
+        if (symbols[k] != run.symbol) {
+          run.symbol = symbols[k];
+          run.pieces.clear();
+          run.path = 0;
+          for (uint32_t nd = trie.Root(run.symbol); nd != 0;) {
+            ++run.path;
+            if (trie.HasValue(nd)) run.pieces.emplace_back(run.path, nd);
+            if (!trie.MayHaveChild(nd, run.symbol)) break;
+            nd = trie.Child(nd, run.symbol);
+          }
         }
-      }
-      if (kRuns && run_len > kLongRun && run_len > run.path) {
         // (The walk would take run.path steps, all of the run, and stop.)
+        listed = run_len > run.path;
+      }
+      if (listed) {
         for (const auto& [depth, nd] : run.pieces) relax(nd, k + depth);
       } else {
         uint32_t nd = trie.Root(symbols[k]);
