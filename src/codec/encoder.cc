@@ -646,6 +646,7 @@ size_t Encoder::Impl::SegmentUnit(std::string_view unit, uint32_t* ids) const {
     std::vector<std::pair<uint32_t, uint32_t>> pieces;  // (depth, node), a key ends there
   } run;
   constexpr uint32_t kLongRun = 8;  // shorter runs are walked as before
+  const SymbolTrie::Walker piece_trie = trie.walker();
   auto dp = [&]<bool kPenalty, bool kRuns>() {
     cost[k_n] = 0;
     uint32_t run_len = 0;  // steps from k on with symbols[k] (kRuns)
@@ -673,11 +674,11 @@ size_t Encoder::Impl::SegmentUnit(std::string_view unit, uint32_t* ids) const {
           run.symbol = symbols[k];
           run.pieces.clear();
           run.path = 0;
-          for (uint32_t nd = trie.Root(run.symbol); nd != 0;) {
+          for (uint32_t nd = piece_trie.Root(run.symbol); nd != 0;) {
             ++run.path;
-            if (trie.HasValue(nd)) run.pieces.emplace_back(run.path, nd);
-            if (!trie.MayHaveChild(nd, run.symbol)) break;
-            nd = trie.Child(nd, run.symbol);
+            if (piece_trie.HasValue(nd)) run.pieces.emplace_back(run.path, nd);
+            if (!piece_trie.MayHaveChild(nd, run.symbol)) break;
+            nd = piece_trie.Child(nd, run.symbol);
           }
         }
         // (The walk would take run.path steps, all of the run, and stop.)
@@ -686,11 +687,11 @@ size_t Encoder::Impl::SegmentUnit(std::string_view unit, uint32_t* ids) const {
       if (listed) {
         for (const auto& [depth, nd] : run.pieces) relax(nd, k + depth);
       } else {
-        uint32_t nd = trie.Root(symbols[k]);
+        uint32_t nd = piece_trie.Root(symbols[k]);
         for (size_t q = k + 1; nd != 0; ++q) {  // the walk has taken steps k..q-1
-          if (trie.HasValue(nd)) relax(nd, q);
-          if (q == k_n || !trie.MayHaveChild(nd, symbols[q])) break;
-          nd = trie.Child(nd, symbols[q]);
+          if (piece_trie.HasValue(nd)) relax(nd, q);
+          if (q == k_n || !piece_trie.MayHaveChild(nd, symbols[q])) break;
+          nd = piece_trie.Child(nd, symbols[q]);
         }
       }
       cost[k] = best;
@@ -832,20 +833,21 @@ size_t Encoder::Impl::EncodeWindow(std::string_view text, uint32_t* out) const {
   uint32_t* const cost = scratch.cost.get();
   uint32_t* const choice = scratch.choice.get();
   uint32_t* const len = scratch.len.get();
+  const SymbolTrie::Walker bonds = bond_trie.walker();
   cost[m] = 0;
   for (size_t i = m; i-- > 0;) {
     uint32_t best = units[i].n_ids + cost[i + 1], best_node = kNone, best_len = 1;
     if (units[i].bond_unit != kNone) {
-      for (uint32_t j = i, node = bond_trie.Root(units[i].bond_unit); node != 0;) {
-        if (bond_trie.HasValue(node) && 1 + cost[j + 1] <= best) {
+      for (uint32_t j = i, node = bonds.Root(units[i].bond_unit); node != 0;) {
+        if (bonds.HasValue(node) && 1 + cost[j + 1] <= best) {
           best = 1 + cost[j + 1];
           best_node = node;
           best_len = j + 1 - static_cast<uint32_t>(i);
         }
         if (++j == m) break;
         const uint32_t next = units[j].bond_unit;
-        if (next == kNone || !bond_trie.MayHaveChild(node, next)) break;
-        node = bond_trie.Child(node, next);
+        if (next == kNone || !bonds.MayHaveChild(node, next)) break;
+        node = bonds.Child(node, next);
       }
     }
     cost[i] = best;

@@ -44,28 +44,61 @@ class SymbolTrie {
   static SymbolTrie Build(std::span<const uint32_t> symbols, std::span<const uint32_t> offsets,
                           const std::vector<uint32_t>& values, uint32_t alphabet);
 
-  // Node reached from the root by symbol c, or 0 if none.
-  uint32_t Root(uint32_t c) const { return Child(0, c); }
-  // Node reached from `node` by symbol c (< the alphabet), or 0 if none (the
-  // root, slot 0, is never anyone's child).
-  uint32_t Child(uint32_t node, uint32_t c) const {
-    const uint32_t t = static_cast<uint32_t>(slots_[node] >> field_bits_ & field_mask_) + c;
-    return (slots_[t] & field_mask_) == node + 1 ? t : 0;
+  // The walk's steps, on a copy of the trie's layout (its slots and field
+  // widths). A loop that stores uint32s between steps — the encoder's DPs
+  // write their arrays at every step — made the compiler read the trie's
+  // fields again after each store, as they might have been written; a local
+  // Walker's fields cannot be. Valid while the trie lives and is unchanged.
+  class Walker {
+   public:
+    // Node reached from the root by symbol c, or 0 if none.
+    uint32_t Root(uint32_t c) const { return Child(0, c); }
+    // Node reached from `node` by symbol c (< the alphabet), or 0 if none
+    // (the root, slot 0, is never anyone's child).
+    uint32_t Child(uint32_t node, uint32_t c) const {
+      const uint32_t t = static_cast<uint32_t>(slots_[node] >> field_bits_ & field_mask_) + c;
+      return (slots_[t] & field_mask_) == node + 1 ? t : 0;
+    }
+    // False when `node` has no child by symbol c; true when it may (a
+    // filter of its children's symbols, bit c % F of the layout below, read
+    // with the node's own slot). Lets a walk stop without reading the slot
+    // Child would read: over a large alphabet — the encoder's trie of unit
+    // ids — that slot is usually far away, and most steps of a walk over
+    // real text fail.
+    bool MayHaveChild(uint32_t node, uint32_t c) const {
+      return ((slots_[node] >> filter_shift_ | filter_top_) >> (c & filter_mask_) & 1) != 0;
+    }
+    // Whether a key ends at `node`; read with the node's own slot.
+    bool HasValue(uint32_t node) const { return (slots_[node] >> (2 * field_bits_) & 1) != 0; }
+    // The value of the key ending at `node`, or kNoValue. (Kept apart from
+    // the slots, which walks read: a walk needs only HasValue, and can leave
+    // the value of the piece it takes to be read once it is chosen.)
+    uint32_t Value(uint32_t node) const { return values_[node]; }
+
+   private:
+    friend class SymbolTrie;
+    const uint64_t* slots_;
+    const uint32_t* values_;
+    uint64_t field_mask_, filter_top_;
+    uint32_t field_bits_, filter_shift_, filter_mask_;
+  };
+  Walker walker() const {
+    Walker w;
+    w.slots_ = slots_.data();
+    w.values_ = values_.data();
+    w.field_mask_ = field_mask_;
+    w.filter_top_ = filter_top_;
+    w.field_bits_ = field_bits_;
+    w.filter_shift_ = filter_shift_;
+    w.filter_mask_ = filter_mask_;
+    return w;
   }
-  // False when `node` has no child by symbol c; true when it may (a filter
-  // of its children's symbols, bit c % F of the layout below, read with the
-  // node's own slot). Lets a walk stop without reading the slot Child would read: over
-  // a large alphabet — the encoder's trie of unit ids — that slot is
-  // usually far away, and most steps of a walk over real text fail.
-  bool MayHaveChild(uint32_t node, uint32_t c) const {
-    return ((slots_[node] >> filter_shift_ | filter_top_) >> (c & filter_mask_) & 1) != 0;
-  }
-  // Whether a key ends at `node`; read with the node's own slot.
-  bool HasValue(uint32_t node) const { return (slots_[node] >> (2 * field_bits_) & 1) != 0; }
-  // The value of the key ending at `node`, or kNoValue. (Kept apart from
-  // the slots, which walks read: a walk needs only HasValue, and can leave
-  // the value of the piece it takes to be read once it is chosen.)
-  uint32_t Value(uint32_t node) const { return values_[node]; }
+  // The same steps on the trie itself (see Walker).
+  uint32_t Root(uint32_t c) const { return walker().Root(c); }
+  uint32_t Child(uint32_t node, uint32_t c) const { return walker().Child(node, c); }
+  bool MayHaveChild(uint32_t node, uint32_t c) const { return walker().MayHaveChild(node, c); }
+  bool HasValue(uint32_t node) const { return walker().HasValue(node); }
+  uint32_t Value(uint32_t node) const { return walker().Value(node); }
   size_t slot_count() const { return values_.size(); }
 
   // Tests only: lay out every trie built or read from now on as if it had

@@ -265,12 +265,13 @@ uint32_t Builder::Segment(std::string_view s, uint32_t exclude, std::vector<uint
   uint32_t* choice = cost + n + 1;  // candidate, or kNone for a byte token
   uint32_t* len = choice + n + 1;
   const uint8_t* p = reinterpret_cast<const uint8_t*>(s.data());
+  const SymbolTrie::Walker trie = trie_.walker();
   for (size_t i = n; i-- > 0;) {
     uint32_t best = cost[i + 1] + 1, best_c = kNone, best_len = 1;
     size_t j = i + 1;
-    for (uint32_t node = trie_.Root(p[i]); node != 0; node = trie_.Child(node, p[j++])) {
-      if (trie_.HasValue(node)) {
-        const uint32_t c = trie_.Value(node);
+    for (uint32_t node = trie.Root(p[i]); node != 0; node = trie.Child(node, p[j++])) {
+      if (trie.HasValue(node)) {
+        const uint32_t c = trie.Value(node);
         if (c != exclude && cands_[c].active && cost[j] + 1 <= best) {
           best = cost[j] + 1;
           best_c = c;
