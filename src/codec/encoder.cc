@@ -760,10 +760,14 @@ size_t Encoder::Impl::EncodeWindow(std::string_view text, uint32_t* out) const {
   auto is_wide = [&](std::string_view u) {
     return kPadded || static_cast<size_t>(u.data() - text.data()) < wide_until;
   };
-  auto resolve = [&](std::string_view u, uint64_t h, uint32_t k) __attribute__((always_inline)) {
+  // (The lambdas below take their own copy of the memo's Reader: by
+  // reference, GCC read its fields again after every store to units.)
+  const UnitMemo::Reader lookup = memo->reader();
+  auto resolve =
+      [&, lookup ](std::string_view u, uint64_t h, uint32_t k) __attribute__((always_inline)) {
     if (u.size() > UnitMemo::kMaxKey) return segment(u, 0, false, k);
     UnitMemo::Entry e;
-    if (is_wide(u) ? memo->Find<true>(u, h, &e) : memo->Find<false>(u, h, &e)) {
+    if (is_wide(u) ? lookup.Find<true>(u, h, &e) : lookup.Find<false>(u, h, &e)) {
       units[k] = {e.ids, e.n_ids, e.bond_unit};
       return;
     }
@@ -782,18 +786,18 @@ size_t Encoder::Impl::EncodeWindow(std::string_view text, uint32_t* out) const {
   };
   Pending ring[kRing];
   size_t queued = 0;  // units put in the ring; the last min(queued, kAhead) are pending
-  auto each_unit = [&](std::string_view u) {
+  auto each_unit = [&, lookup](std::string_view u) {
     // (Units longer than the memo's keys are never looked up: h 0.)
     const uint64_t h = u.size() > UnitMemo::kMaxKey ? 0
                        : is_wide(u)                 ? UnitHash<true>(u)
                                                     : UnitHash<false>(u);
-    memo->PrefetchSlot(h);
+    lookup.PrefetchSlot(h);
     ring[queued % kRing] = {u.data(), static_cast<uint32_t>(u.size()), static_cast<uint32_t>(cut++),
                             h};
     ++queued;
     if (queued > kHalf) {
       const Pending& mid = ring[(queued - 1 - kHalf) % kRing];
-      if (mid.h) memo->PrefetchRecord(mid.h);
+      if (mid.h) lookup.PrefetchRecord(mid.h);
     }
     if (queued > kAhead) {
       const Pending& old = ring[(queued - 1 - kAhead) % kRing];

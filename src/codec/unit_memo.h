@@ -197,42 +197,69 @@ class UnitMemo {
   // slot_bits: log2 of the slot count; arena_words: record space, in uint32s.
   UnitMemo(int slot_bits, size_t arena_words);
 
-  void PrefetchSlot(uint64_t h) const { __builtin_prefetch(&slots_[h & mask_]); }
-  // Prefetches the record of the first slot on u's probe path that carries
-  // its tag (the usual hit), so the key compare does not wait on memory.
-  void PrefetchRecord(uint64_t h) const {
-    const Slot& s = slots_[h & mask_];
-    if (s.tag.load(std::memory_order_acquire) == TagOf(h)) __builtin_prefetch(arena_ + s.record);
-  }
-
-  // Looks u (hash h, 1 <= size <= kMaxKey) up; true and *e on a hit. (A
-  // slot's tag 1 — claimed by an Insert, not filled yet, or never if the
-  // memo filled meanwhile — matches no unit: tags of units have bit 1 set.)
-  // kWide: u.data()[0, kWideBytes) is readable (keys in the arena always
-  // are: it has that much slack past its last word).
-  template <bool kWide = false>
-  [[gnu::always_inline]] bool Find(std::string_view u, uint64_t h, Entry* e) const {
-    const uint32_t tag = TagOf(h);
-    const Slot* p = slots_ + (h & mask_);
-    for (size_t left = kMaxProbes;; ++p) {
-      const Slot& s = *p;
-      const uint32_t t = s.tag.load(std::memory_order_acquire);
-      if (t == 0) return false;
-      if (t != tag || s.len != u.size()) {
-        if (--left == 0) return false;
-        continue;
-      }
-      const uint32_t* rec = arena_ + s.record;
-      const uint32_t n = s.n_ids;
-      const uint32_t* ids = n == 1 ? &s.first_id : rec + 1;
-      const char* key = reinterpret_cast<const char*>(rec + 1 + (n == 1 ? 0 : n));
-      if (!BytesEqual<kWide>(key, u.data(), u.size())) {
-        if (--left == 0) return false;
-        continue;
-      }
-      *e = {ids, n, rec[0]};
-      return true;
+  // Lookups, on a copy of the table's address, mask and arena: the
+  // encoder's loop stores a pointer and two uint32s per unit, after each of
+  // which GCC read the memo's fields again (they might have been written);
+  // a local Reader's fields cannot be. Valid while the memo lives.
+  class Reader {
+   public:
+    void PrefetchSlot(uint64_t h) const { __builtin_prefetch(&slots_[h & mask_]); }
+    // Prefetches the record of the first slot on u's probe path that
+    // carries its tag (the usual hit), so the key compare does not wait on
+    // memory.
+    void PrefetchRecord(uint64_t h) const {
+      const Slot& s = slots_[h & mask_];
+      if (s.tag.load(std::memory_order_acquire) == TagOf(h)) __builtin_prefetch(arena_ + s.record);
     }
+
+    // Looks u (hash h, 1 <= size <= kMaxKey) up; true and *e on a hit. (A
+    // slot's tag 1 — claimed by an Insert, not filled yet, or never if the
+    // memo filled meanwhile — matches no unit: tags of units have bit 1
+    // set.) kWide: u.data()[0, kWideBytes) is readable (keys in the arena
+    // always are: it has that much slack past its last word).
+    template <bool kWide = false>
+    [[gnu::always_inline]] bool Find(std::string_view u, uint64_t h, Entry* e) const {
+      const uint32_t tag = TagOf(h);
+      const Slot* p = slots_ + (h & mask_);
+      for (size_t left = kMaxProbes;; ++p) {
+        const Slot& s = *p;
+        const uint32_t t = s.tag.load(std::memory_order_acquire);
+        if (t == 0) return false;
+        if (t != tag || s.len != u.size()) {
+          if (--left == 0) return false;
+          continue;
+        }
+        const uint32_t* rec = arena_ + s.record;
+        const uint32_t n = s.n_ids;
+        const uint32_t* ids = n == 1 ? &s.first_id : rec + 1;
+        const char* key = reinterpret_cast<const char*>(rec + 1 + (n == 1 ? 0 : n));
+        if (!BytesEqual<kWide>(key, u.data(), u.size())) {
+          if (--left == 0) return false;
+          continue;
+        }
+        *e = {ids, n, rec[0]};
+        return true;
+      }
+    }
+
+   private:
+    friend class UnitMemo;
+    const Slot* slots_;
+    size_t mask_;
+    const uint32_t* arena_;
+  };
+  Reader reader() const {
+    Reader r;
+    r.slots_ = slots_;
+    r.mask_ = mask_;
+    r.arena_ = arena_;
+    return r;
+  }
+  // The same on the memo itself (see Reader).
+  void PrefetchSlot(uint64_t h) const { reader().PrefetchSlot(h); }
+  template <bool kWide = false>
+  bool Find(std::string_view u, uint64_t h, Entry* e) const {
+    return reader().Find<kWide>(u, h, e);
   }
 
   // Adds u (hash h) → (ids[0..n_ids), bond_unit), unless the memo is full,
