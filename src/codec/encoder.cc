@@ -711,7 +711,7 @@ size_t Encoder::Impl::SegmentUnit(std::string_view unit, uint32_t* ids) const {
   uint32_t* w = ids;
   for (size_t k = 0; k < k_n; k = choice_end[k]) {
     if (choice_node[k] != kNone) {
-      *w++ = trie.Value(choice_node[k]);
+      *w++ = piece_trie.Value(choice_node[k]);
     } else {
       for (size_t b = starts[k]; b < starts[choice_end[k]]; ++b) *w++ = s[b];
     }
@@ -861,7 +861,7 @@ size_t Encoder::Impl::EncodeWindow(std::string_view text, uint32_t* out) const {
   uint32_t* w = out;
   for (size_t i = 0; i < m; i += len[i]) {
     if (choice[i] != kNone) {
-      *w++ = bond_trie.Value(choice[i]);
+      *w++ = bonds.Value(choice[i]);
     } else {
       w = CopyIds(units[i], w);
     }
