@@ -179,11 +179,11 @@ adv_mb=${ADV_MB:-100}
 [ -s "$work/spaces.txt" ] || head -c $((adv_mb << 20)) /dev/zero | tr '\0' ' ' >"$work/spaces.txt"
 [ -s "$work/random.bin" ] || head -c $((adv_mb << 20)) /dev/urandom >"$work/random.bin"
 # Distinct units whose hashes crowd one corner of the encoder's memo
-# (tools/bench/colliding_units.cc).
-if [ ! -s "$work/colliding.txt" ]; then
-  c++ -O2 -std=c++20 -I"$root/src" "$root/tools/bench/colliding_units.cc" -o "$work/colliding_units"
-  "$work/colliding_units" $((adv_mb << 20)) "$work/colliding.txt"
-fi
+# (tools/bench/colliding_units.cc). Made afresh every run, unlike the files
+# above: which units collide depends on this tree's hash (UnitHash), and a
+# file kept from a build with another hash collides in nothing.
+c++ -O2 -std=c++20 -I"$root/src" "$root/tools/bench/colliding_units.cc" -o "$work/colliding_units"
+"$work/colliding_units" $((adv_mb << 20)) "$work/colliding.txt"
 adversarial="one_line.txt one_char.txt spaces.txt random.bin colliding.txt"
 for f in $adversarial; do
   b=$(stat -c %s "$work/$f")
